@@ -1,0 +1,120 @@
+// GATEWAY_CLIENTS: who may call the gateway. Parsing is strict on purpose: a typo ("scope" for "scopes",
+// an unknown scope, a key without its secret) is an error that names the entry and field, never a silently
+// wider or narrower access. Messages never contain a secret value (not even JSON syntax errors echo input).
+
+import { type JsonValue, parseJson } from "../encoding/json-raw.ts";
+import { err, ok, type Result } from "../result.ts";
+
+export const SCOPES = ["market", "read", "trade", "stream"] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export interface GatewayClient {
+  readonly name: string;
+  readonly scopes: ReadonlySet<Scope>;
+  /** Upper-case symbols this client may trade, or null for all. */
+  readonly symbols: ReadonlySet<string> | null;
+  /** Virtual Binance key pair for unmodified Binance clients. */
+  readonly apiKey: string | null;
+  readonly apiSecret: string | null;
+  /** Bearer token for webhooks and curl. */
+  readonly token: string | null;
+}
+
+export type ClientsConfigError = { readonly kind: "clients-config"; readonly message: string };
+
+const FIELDS = new Set(["name", "apiKey", "apiSecret", "token", "scopes", "symbols"]);
+const CREDENTIAL = /^[\x21-\x7e]{16,256}$/;
+const SYMBOL = /^[A-Z0-9_]{1,32}$/;
+
+export function parseClients(raw: string | undefined): Result<GatewayClient[], ClientsConfigError> {
+  const fail = (message: string) => err<ClientsConfigError>({ kind: "clients-config", message });
+  if (raw === undefined || raw.trim() === "") {
+    return fail("GATEWAY_CLIENTS is not set: add it with `wrangler secret put GATEWAY_CLIENTS` (see README)");
+  }
+  const parsed = parseJson(raw);
+  if (!parsed.ok) return fail(`GATEWAY_CLIENTS is not valid JSON: ${parsed.error.message}`);
+  if (parsed.value.kind !== "array") return fail("GATEWAY_CLIENTS must be a JSON array of client objects");
+  const clients: GatewayClient[] = [];
+  const seen = new Set<string>();
+  for (const [index, entry] of parsed.value.items.entries()) {
+    const client = parseClient(entry, `GATEWAY_CLIENTS[${index}]`);
+    if (!client.ok) return client;
+    const { name, apiKey, token } = client.value;
+    if (seen.has(`name\u0000${name}`)) return fail(`GATEWAY_CLIENTS[${index}].name "${name}" is used twice`);
+    for (const credential of [apiKey, token]) {
+      if (credential !== null && seen.has(`cred\u0000${credential}`)) {
+        return fail(`GATEWAY_CLIENTS[${index}] reuses an apiKey or token of another client`);
+      }
+      if (credential !== null) seen.add(`cred\u0000${credential}`);
+    }
+    seen.add(`name\u0000${name}`);
+    clients.push(client.value);
+  }
+  return ok(clients);
+}
+
+function parseClient(entry: JsonValue, at: string): Result<GatewayClient, ClientsConfigError> {
+  const fail = (message: string) => err<ClientsConfigError>({ kind: "clients-config", message: `${at}${message}` });
+  if (entry.kind !== "object") return fail(" must be an object");
+  const fields = new Map<string, JsonValue>();
+  for (const [key, value] of entry.entries) {
+    if (!FIELDS.has(key)) return fail(` has unknown field "${key}" (expected ${[...FIELDS].join(", ")})`);
+    if (fields.has(key)) return fail(`.${key} is given twice`);
+    fields.set(key, value);
+  }
+  const name = fields.get("name");
+  if (name?.kind !== "string" || name.value.trim() === "") return fail(".name must be a non-empty string");
+  const text = (key: string): string | null | undefined => {
+    const value = fields.get(key);
+    if (value === undefined) return null;
+    return value.kind === "string" && CREDENTIAL.test(value.value) ? value.value : undefined;
+  };
+  const apiKey = text("apiKey");
+  const apiSecret = text("apiSecret");
+  const token = text("token");
+  for (const [key, value] of [["apiKey", apiKey], ["apiSecret", apiSecret], ["token", token]] as const) {
+    if (value === undefined) return fail(`.${key} must be 16 to 256 printable ASCII characters without spaces`);
+  }
+  if ((apiKey === null) !== (apiSecret === null)) return fail(": apiKey and apiSecret must be given together");
+  if (apiKey === null && token === null) return fail(" needs an apiKey/apiSecret pair or a token");
+  const scopes = parseScopes(fields.get("scopes"));
+  if (!scopes.ok) return fail(`.scopes ${scopes.error}`);
+  const symbols = parseSymbols(fields.get("symbols"));
+  if (!symbols.ok) return fail(`.symbols ${symbols.error}`);
+  return ok({
+    name: name.value,
+    scopes: scopes.value,
+    symbols: symbols.value,
+    apiKey: apiKey ?? null,
+    apiSecret: apiSecret ?? null,
+    token: token ?? null,
+  });
+}
+
+function parseScopes(value: JsonValue | undefined): Result<ReadonlySet<Scope>, string> {
+  if (value?.kind !== "array" || value.items.length === 0) {
+    return err(`must be a non-empty array of ${SCOPES.join(", ")}`);
+  }
+  const scopes = new Set<Scope>();
+  for (const item of value.items) {
+    const scope = SCOPES.find((s) => item.kind === "string" && item.value === s);
+    if (scope === undefined) {
+      const shown = item.kind === "string" ? `"${item.value}"` : "a non-string";
+      return err(`contains unknown scope ${shown} (expected ${SCOPES.join(", ")})`);
+    }
+    scopes.add(scope);
+  }
+  return ok(scopes);
+}
+
+function parseSymbols(value: JsonValue | undefined): Result<ReadonlySet<string> | null, string> {
+  if (value === undefined) return ok(null);
+  if (value.kind !== "array" || value.items.length === 0) return err("must be a non-empty array of symbols");
+  const symbols = new Set<string>();
+  for (const item of value.items) {
+    const symbol = item.kind === "string" ? item.value.toUpperCase() : "";
+    if (!SYMBOL.test(symbol)) return err("must contain only symbol names such as BTCUSDT or BTCUSD_PERP");
+    symbols.add(symbol);
+  }
+  return ok(symbols);
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { activeBan, NO_BANS, recordBan } from "../../shared/rest/ban.ts";
+import { offsetFromServerTime } from "../../shared/rest/clock.ts";
+import { classifyResponse } from "../../shared/rest/outcome.ts";
+import { retryDelayMs } from "../../shared/rest/retry.ts";
+
+const NOW = 1_700_000_000_000;
+
+describe("classifying Binance's answers", () => {
+  it("passes successes and ordinary client errors through untouched", () => {
+    expect(classifyResponse(200, null, "", NOW).kind).toBe("pass-through");
+    expect(classifyResponse(400, null, '{"code":-2013,"msg":"Order does not exist."}', NOW).kind).toBe("pass-through");
+    expect(classifyResponse(403, null, '{"code":-2015,"msg":"x"}', NOW).kind).toBe("pass-through");
+  });
+
+  it("recognises a restricted location and an HTML 403 from Binance's edge", () => {
+    expect(classifyResponse(451, null, '{"code":0,"msg":"Service unavailable from a restricted location"}', NOW).kind).toBe("restricted-location");
+    expect(classifyResponse(403, null, "<html><body>403 ERROR</body></html>", NOW).kind).toBe("blocked");
+  });
+
+  it("takes the back-off from Retry-After, then from a 418 body, then a default", () => {
+    expect(classifyResponse(429, "7", '{"code":-1003,"msg":"Too many requests"}', NOW)).toEqual({ kind: "rate-limited", status: 429, code: -1003, until: NOW + 7000 });
+    const body = `{"code":-1003,"msg":"Way too many requests; IP(1.2.3.4) banned until ${NOW + 99_000}. Please use the websocket"}`;
+    expect(classifyResponse(418, null, body, NOW)).toEqual({ kind: "rate-limited", status: 418, code: -1003, until: NOW + 99_000 });
+    expect(classifyResponse(418, null, "", NOW)).toEqual({ kind: "rate-limited", status: 418, code: -1003, until: NOW + 120_000 });
+  });
+
+  it("tells an unknown execution from a plain server failure", () => {
+    const unknown = '{"code":-1006,"msg":"Unknown error, please check your request or try again later."}';
+    expect(classifyResponse(503, null, unknown, NOW).kind).toBe("execution-unknown");
+    expect(classifyResponse(503, null, '{"code":-1001,"msg":"Service Unavailable."}', NOW).kind).toBe("server-error");
+    expect(classifyResponse(502, null, "Bad Gateway", NOW).kind).toBe("server-error");
+  });
+
+  it("spots -1021 so the clock can be resynchronised", () => {
+    expect(classifyResponse(400, null, '{"code":-1021,"msg":"Timestamp for this request is outside of the recvWindow."}', NOW).kind).toBe("timestamp-rejected");
+  });
+});
+
+describe("back-off state", () => {
+  it("holds every call during an IP ban, and only new orders during an order-rate ban", () => {
+    const ipBan = recordBan(NO_BANS, { status: 429, code: -1003, until: NOW + 1000 });
+    expect(activeBan(ipBan, null, NOW)?.code).toBe(-1003);
+    expect(activeBan(ipBan, null, NOW + 1000)).toBeNull();
+    const orderBan = recordBan(NO_BANS, { status: 429, code: -1015, until: NOW + 1000 });
+    expect(activeBan(orderBan, null, NOW)).toBeNull();
+    expect(activeBan(orderBan, "single", NOW)?.code).toBe(-1015);
+  });
+
+  it("never shortens a ban it already holds", () => {
+    const long = recordBan(NO_BANS, { status: 418, code: -1003, until: NOW + 60_000 });
+    expect(recordBan(long, { status: 429, code: -1003, until: NOW + 1000 }).all?.until).toBe(NOW + 60_000);
+  });
+});
+
+describe("clock and retries", () => {
+  it("estimates the offset at the middle of the round trip", () => {
+    expect(offsetFromServerTime(1_000_500, 1_000_000, 1_000_200)).toBe(400);
+  });
+
+  it("backs off exponentially with jitter between half and full delay", () => {
+    expect(retryDelayMs(0, 200, 0)).toBe(100);
+    expect(retryDelayMs(0, 200, 1)).toBe(200);
+    expect(retryDelayMs(2, 200, 1)).toBe(800);
+  });
+});

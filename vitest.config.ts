@@ -1,0 +1,41 @@
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+// Three projects: pure core tests in Node, the same signing vectors plus the Worker's integration tests inside
+// workerd (the production runtime), and end-to-end tests that run the Worker on a real port with
+// wrangler's test harness and drive it with real third-party Binance clients. All talk only to the project's
+// fake exchange on 127.0.0.1.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: { name: "unit", include: ["test/unit/**/*.test.ts"] },
+      },
+      {
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: { bindings: workerTestBindings(inject<string>("fakeExchangeUrl")) },
+          })),
+        ],
+        test: {
+          name: "workers",
+          include: ["test/workers/**/*.test.ts", "test/unit/signing-*.test.ts", "test/unit/encoding-*.test.ts"],
+          globalSetup: ["test/support/fake-exchange-global-setup.ts"],
+        },
+      },
+      {
+        test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], testTimeout: 60_000, hookTimeout: 60_000 },
+      },
+    ],
+  },
+});
+
+function workerTestBindings(fakeExchangeUrl: string): Record<string, string> {
+  return {
+    BINANCE_UM_REST_URL: fakeExchangeUrl,
+    BINANCE_CM_REST_URL: fakeExchangeUrl,
+    BINANCE_UM_WS_URL: fakeExchangeUrl.replace(/^http/, "ws"),
+    BINANCE_CM_WS_URL: fakeExchangeUrl.replace(/^http/, "ws"),
+  };
+}

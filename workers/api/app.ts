@@ -1,0 +1,29 @@
+// The Hono application: health, the Binance REST surface, and one error handler that renders every refusal
+// in Binance's error shape.
+
+import { Hono } from "hono";
+import type { GatewayEnv } from "../env.ts";
+import { loadGatewayOptions } from "./config.ts";
+import { GatewayError, renderError } from "./errors.ts";
+import { createLogger } from "./log.ts";
+import { proxyRest } from "./rest-proxy.ts";
+
+export const app = new Hono<{ Bindings: GatewayEnv }>();
+
+app.get("/gateway/health", async (c) => {
+  const options = await loadGatewayOptions(c.env);
+  return c.json(options.ok ? { status: "ok" } : { status: "misconfigured", problem: options.error }, options.ok ? 200 : 500);
+});
+
+app.all("*", async (c) => {
+  const options = await loadGatewayOptions(c.env);
+  if (!options.ok) throw new GatewayError({ kind: "gateway-misconfigured", message: options.error });
+  return proxyRest(c.req.raw, c.env, options.value, createLogger(c.env.LOG_LEVEL));
+});
+
+app.onError((error, c) => {
+  if (error instanceof GatewayError) return renderError(error.reason);
+  // Unexpected: log the type only (messages can carry request data) and answer like Binance's -1000.
+  createLogger(c.env.LOG_LEVEL).log("error", "unhandled", { error: error.name });
+  return c.json({ code: -1000, msg: "An unknown error occurred while processing the request." }, 500);
+});

@@ -1,0 +1,55 @@
+// The only code that sends HTTP requests to Binance REST. It runs inside the egress Durable Object, so every
+// upstream call leaves from the object's location. It knows nothing about signing or retries; it sends one
+// request with a deadline and returns Binance's answer as bytes, with the headers worth passing on.
+
+import type { HttpMethod } from "../../shared/catalog/types.ts";
+import type { WireRequest } from "../../shared/rest/upstream-request.ts";
+
+export interface BinanceReply {
+  readonly status: number;
+  /** Content-Type, Retry-After and every X-MBX-* header (used weight, order count). */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: ArrayBuffer;
+}
+
+export type CallResult =
+  | { readonly ok: true; readonly reply: BinanceReply }
+  | { readonly ok: false; readonly cause: "timeout" | "network" };
+
+const USER_AGENT = "binance-futures-edge-gateway/0.1";
+
+export async function callBinance(
+  origin: string,
+  method: HttpMethod,
+  path: string,
+  wire: WireRequest,
+  apiKey: string | null,
+  timeoutMs: number,
+): Promise<CallResult> {
+  const headers = new Headers({ "User-Agent": USER_AGENT });
+  if (apiKey !== null) headers.set("X-MBX-APIKEY", apiKey);
+  if (wire.body !== null) headers.set("Content-Type", "application/x-www-form-urlencoded");
+  const url = wire.query === "" ? `${origin}${path}` : `${origin}${path}?${wire.query}`;
+  try {
+    const response = await fetch(url, {
+      method,
+      headers,
+      body: wire.body,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const body = await response.arrayBuffer();
+    return { ok: true, reply: { status: response.status, headers: passOnHeaders(response.headers), body } };
+  } catch (cause) {
+    // The error's message can carry the URL, which for signed calls holds the signature: only its type is used.
+    const timedOut = cause instanceof DOMException && (cause.name === "TimeoutError" || cause.name === "AbortError");
+    return { ok: false, cause: timedOut ? "timeout" : "network" };
+  }
+}
+
+function passOnHeaders(headers: Headers): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of headers) {
+    if (name === "content-type" || name === "retry-after" || name.startsWith("x-mbx-")) kept[name] = value;
+  }
+  return kept;
+}

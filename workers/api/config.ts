@@ -1,0 +1,90 @@
+// Configuration read from the environment once per isolate (re-read only if the raw values change).
+// Anything wrong fails loudly: the first request gets a gateway-misconfigured error naming the variable,
+// never its value, and access is never opened by a config the gateway could not read.
+
+import { parseClients } from "../../shared/auth/clients.ts";
+import { ClientRegistry } from "../../shared/auth/registry.ts";
+import type { Market } from "../../shared/catalog/types.ts";
+import { err, ok, type Result } from "../../shared/result.ts";
+import type { SigningCredential } from "../../shared/signing/signer.ts";
+import type { GatewayEnv } from "../env.ts";
+
+export interface GatewayOptions {
+  readonly registry: ClientRegistry;
+  readonly timeoutMs: number;
+  readonly maxBodyBytes: number;
+  /** Name of the egress object; it includes the hint because a hint only applies when an object is created. */
+  readonly egressName: string;
+  readonly locationHint: string | null;
+}
+
+export interface EgressOptions {
+  readonly restUrl: Readonly<Record<Market, string>>;
+  readonly apiKey: string | null;
+  /** null when no Binance credential is configured (only unsigned endpoints then work). */
+  readonly credential: SigningCredential | null;
+  readonly getRetries: number;
+}
+
+// Cloudflare's documented Durable Object location hints.
+const LOCATION_HINTS = ["wnam", "enam", "sam", "weur", "eeur", "apac", "apac-ne", "apac-se", "oc", "afr", "me"];
+
+let cachedGateway: { key: string; options: Promise<Result<GatewayOptions, string>> } | null = null;
+
+export function loadGatewayOptions(env: GatewayEnv): Promise<Result<GatewayOptions, string>> {
+  const key = [env.GATEWAY_CLIENTS, env.UPSTREAM_TIMEOUT_MS, env.MAX_BODY_BYTES, env.BINANCE_LOCATION_HINT].join("\u0000");
+  if (cachedGateway?.key !== key) cachedGateway = { key, options: readGatewayOptions(env) };
+  return cachedGateway.options;
+}
+
+async function readGatewayOptions(env: GatewayEnv): Promise<Result<GatewayOptions, string>> {
+  const clients = parseClients(env.GATEWAY_CLIENTS);
+  if (!clients.ok) return err(clients.error.message);
+  const timeoutMs = readInteger("UPSTREAM_TIMEOUT_MS", env.UPSTREAM_TIMEOUT_MS, 10_000, 100, 120_000);
+  if (!timeoutMs.ok) return timeoutMs;
+  const maxBodyBytes = readInteger("MAX_BODY_BYTES", env.MAX_BODY_BYTES, 65_536, 1024, 10_485_760);
+  if (!maxBodyBytes.ok) return maxBodyBytes;
+  const hint = (env.BINANCE_LOCATION_HINT ?? "").trim();
+  if (hint !== "" && !LOCATION_HINTS.includes(hint)) {
+    return err(`BINANCE_LOCATION_HINT must be empty or one of ${LOCATION_HINTS.join(", ")}`);
+  }
+  return ok({
+    registry: await ClientRegistry.create(clients.value),
+    timeoutMs: timeoutMs.value,
+    maxBodyBytes: maxBodyBytes.value,
+    egressName: `egress:${hint || "default"}`,
+    locationHint: hint || null,
+  });
+}
+
+export function readEgressOptions(env: GatewayEnv): Result<EgressOptions, string> {
+  const getRetries = readInteger("UPSTREAM_GET_RETRIES", env.UPSTREAM_GET_RETRIES, 2, 0, 5);
+  if (!getRetries.ok) return getRetries;
+  const restUrl = { um: env.BINANCE_UM_REST_URL, cm: env.BINANCE_CM_REST_URL };
+  for (const [market, url] of Object.entries(restUrl)) {
+    if (!/^https?:\/\/[^/?#]+$/.test(url ?? "")) {
+      return err(`BINANCE_${market.toUpperCase()}_REST_URL must be an origin such as https://fapi.binance.com`);
+    }
+  }
+  const secret = env.BINANCE_API_SECRET || undefined;
+  const pem = env.BINANCE_PRIVATE_KEY || undefined;
+  if (secret !== undefined && pem !== undefined) {
+    return err("set only one of BINANCE_API_SECRET (HMAC) and BINANCE_PRIVATE_KEY (RSA or Ed25519)");
+  }
+  const credential: SigningCredential | null =
+    secret !== undefined
+      ? { kind: "hmac", secret }
+      : pem !== undefined
+        ? { kind: "private-key", pem, passphrase: env.BINANCE_PRIVATE_KEY_PASSPHRASE || undefined }
+        : null;
+  return ok({ restUrl, apiKey: env.BINANCE_API_KEY || null, credential, getRetries: getRetries.value });
+}
+
+function readInteger(name: string, text: string | undefined, fallback: number, min: number, max: number): Result<number, string> {
+  if (text === undefined || text.trim() === "") return ok(fallback);
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    return err(`${name} must be a whole number from ${min} to ${max}`);
+  }
+  return ok(value);
+}

@@ -1,0 +1,133 @@
+// The egress Durable Object: every REST call to Binance leaves from here. Created with BINANCE_LOCATION_HINT
+// when set, so calls leave from a region Binance serves (Binance answers 451 to US and many cloud addresses).
+// Being one object, it is also where shared state belongs: the server-time offset per market, and the 429/418
+// back-off, persisted so an evicted object keeps honouring a ban. Signing happens here, with keys imported once.
+
+import { DurableObject } from "cloudflare:workers";
+import type { Market } from "../../shared/catalog/types.ts";
+import { activeBan, type Ban, type BanState, NO_BANS, recordBan } from "../../shared/rest/ban.ts";
+import { CLOCK_RESYNC_MS, offsetFromServerTime } from "../../shared/rest/clock.ts";
+import type { UpstreamRequest } from "../../shared/rest/upstream-request.ts";
+import type { KeyError } from "../../shared/signing/private-key.ts";
+import { type Signer, SignerCache } from "../../shared/signing/signer.ts";
+import type { GatewayEnv } from "../env.ts";
+import { callBinance } from "./binance-rest.ts";
+import { readEgressOptions } from "./config.ts";
+import { createLogger, type Logger } from "./log.ts";
+import { type EgressReply, executeCall } from "./upstream-call.ts";
+
+const signers = new SignerCache();
+const TIME_PATH: Readonly<Record<Market, string>> = { um: "/fapi/v1/time", cm: "/dapi/v1/time" };
+
+interface Clock {
+  readonly offset: number;
+  readonly syncedAt: number;
+}
+
+export class BinanceEgress extends DurableObject<GatewayEnv> {
+  readonly #log: Logger;
+  readonly #clocks = new Map<Market, Clock>();
+  readonly #syncs = new Map<Market, Promise<void>>();
+  #bans: Record<Market, BanState> = { um: NO_BANS, cm: NO_BANS };
+
+  constructor(ctx: DurableObjectState, env: GatewayEnv) {
+    super(ctx, env);
+    this.#log = createLogger(env.LOG_LEVEL);
+    void ctx.blockConcurrencyWhile(async () => {
+      this.#bans = (await ctx.storage.get<Record<Market, BanState>>("bans")) ?? this.#bans;
+    });
+  }
+
+  async send(request: UpstreamRequest, timeoutMs: number): Promise<EgressReply> {
+    const options = readEgressOptions(this.env);
+    if (!options.ok) return misconfigured(options.error);
+    const ban = activeBan(this.#bans[request.market], request.placement, Date.now());
+    if (ban !== null) return { kind: "error", reason: { kind: "upstream-banned", ...ban } };
+    if (request.security !== "NONE" && options.value.apiKey === null) {
+      return misconfigured("BINANCE_API_KEY is not set, so calls that need Binance's API key cannot be made");
+    }
+    let signer: Signer | null = null;
+    if (request.security === "SIGNED") {
+      if (options.value.credential === null) {
+        return misconfigured("neither BINANCE_API_SECRET nor BINANCE_PRIVATE_KEY is set, so signed calls cannot be made");
+      }
+      const loaded = await signers.get(options.value.credential);
+      if (!loaded.ok) return misconfigured(describeKeyError(loaded.error));
+      signer = loaded.value;
+      await this.#ensureClock(request.market, options.value.restUrl[request.market], timeoutMs);
+    }
+    return executeCall(
+      {
+        options: options.value,
+        signer,
+        log: this.#log,
+        serverTime: (market) => Date.now() + (this.#clocks.get(market)?.offset ?? 0),
+        resyncClock: (market) => this.#sync(market, options.value.restUrl[market], timeoutMs),
+        recordBan: (market, newBan) => this.#recordBan(market, newBan),
+      },
+      request,
+      timeoutMs,
+    );
+  }
+
+  /** First signed call per market waits for a sync; later ones refresh a stale offset in the background. */
+  async #ensureClock(market: Market, origin: string, timeoutMs: number): Promise<void> {
+    const clock = this.#clocks.get(market);
+    if (clock === undefined) return this.#sync(market, origin, timeoutMs);
+    if (Date.now() - clock.syncedAt > CLOCK_RESYNC_MS) this.ctx.waitUntil(this.#sync(market, origin, timeoutMs));
+  }
+
+  #sync(market: Market, origin: string, timeoutMs: number): Promise<void> {
+    const running = this.#syncs.get(market);
+    if (running !== undefined) return running;
+    const sync = (async () => {
+      const sentAt = Date.now();
+      const result = await callBinance(origin, "GET", TIME_PATH[market], { query: "", body: null }, null, timeoutMs);
+      const receivedAt = Date.now();
+      const serverTime = result.ok && result.reply.status === 200 ? readServerTime(result.reply.body) : null;
+      if (serverTime === null) {
+        this.#log.log("warn", "clock sync failed", { market, status: result.ok ? result.reply.status : result.cause });
+        return;
+      }
+      const offset = offsetFromServerTime(serverTime, sentAt, receivedAt);
+      this.#clocks.set(market, { offset, syncedAt: receivedAt });
+      this.#log.log("info", "clock synced", { market, offsetMs: offset, rttMs: receivedAt - sentAt });
+    })().finally(() => this.#syncs.delete(market));
+    this.#syncs.set(market, sync);
+    return sync;
+  }
+
+  #recordBan(market: Market, ban: Ban): void {
+    this.#bans = { ...this.#bans, [market]: recordBan(this.#bans[market], ban) };
+    this.#log.log("warn", "upstream back-off", { market, status: ban.status, code: ban.code, until: ban.until });
+    this.ctx.waitUntil(this.ctx.storage.put("bans", this.#bans));
+  }
+}
+
+function readServerTime(body: ArrayBuffer): number | null {
+  try {
+    const parsed = JSON.parse(new TextDecoder().decode(body)) as { serverTime?: unknown };
+    return typeof parsed.serverTime === "number" ? parsed.serverTime : null;
+  } catch {
+    return null;
+  }
+}
+
+function misconfigured(message: string): EgressReply {
+  return { kind: "error", reason: { kind: "gateway-misconfigured", message } };
+}
+
+function describeKeyError(error: KeyError): string {
+  switch (error.kind) {
+    case "not-pem":
+      return "BINANCE_PRIVATE_KEY is not a PEM private key";
+    case "unsupported-key":
+      return `BINANCE_PRIVATE_KEY is not usable: ${error.detail}`;
+    case "passphrase-required":
+      return "BINANCE_PRIVATE_KEY is encrypted: set BINANCE_PRIVATE_KEY_PASSPHRASE";
+    case "wrong-passphrase":
+      return "BINANCE_PRIVATE_KEY_PASSPHRASE does not decrypt BINANCE_PRIVATE_KEY";
+    case "unsupported-encryption":
+      return `BINANCE_PRIVATE_KEY uses an unsupported encryption: ${error.detail}`;
+  }
+}

@@ -1,0 +1,24 @@
+// Structured JSON logs, one object per line (Workers Logs indexes the fields). Callers pass only safe fields:
+// paths without query strings, client names, statuses, timings. Never parameters, keys or signatures.
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+export type LogFields = Readonly<Record<string, string | number | boolean | null | undefined>>;
+
+const RANK: Readonly<Record<LogLevel, number>> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+export interface Logger {
+  log(level: LogLevel, msg: string, fields?: LogFields): void;
+}
+
+export function createLogger(minimum: string | undefined): Logger {
+  const floor = RANK[(minimum ?? "info") as LogLevel] ?? RANK.info;
+  return {
+    log(level, msg, fields) {
+      if (RANK[level] < floor) return;
+      const line = JSON.stringify({ level, msg, ...fields });
+      if (level === "error") console.error(line);
+      else if (level === "warn") console.warn(line);
+      else console.log(line);
+    },
+  };
+}

@@ -1,0 +1,85 @@
+// The REST gateway: route -> catalog -> caller -> scope -> upstream call through the egress object ->
+// Binance's answer, status and body byte for byte (the body is never parsed or re-serialised: order ids
+// exceed 2^53), with the weight and order-count headers passed on.
+
+import { authorize } from "../../shared/auth/authorize.ts";
+import { findEndpoint } from "../../shared/catalog/index.ts";
+import type { HttpMethod } from "../../shared/catalog/types.ts";
+import { prepareUpstream } from "../../shared/rest/prepare.ts";
+import { resolveRoute } from "../../shared/rest/route.ts";
+import type { UpstreamRequest } from "../../shared/rest/upstream-request.ts";
+import type { GatewayEnv } from "../env.ts";
+import { authenticate } from "./authenticate.ts";
+import type { GatewayOptions } from "./config.ts";
+import { GatewayError, renderError } from "./errors.ts";
+import { readIncoming } from "./incoming.ts";
+import type { Logger } from "./log.ts";
+import type { EgressReply } from "./upstream-call.ts";
+
+const TIMEOUT_HEADER = "X-Gateway-Timeout-Ms";
+
+export async function proxyRest(request: Request, env: GatewayEnv, options: GatewayOptions, log: Logger): Promise<Response> {
+  const started = Date.now();
+  const url = new URL(request.url);
+  const method = request.method.toUpperCase() as HttpMethod;
+  const route = resolveRoute(url.pathname);
+  const endpoint = route === null ? undefined : findEndpoint(route.market, method, route.path);
+  if (route === null || endpoint === undefined) {
+    throw new GatewayError({ kind: "unknown-endpoint", method: request.method, path: url.pathname });
+  }
+  const call = await readIncoming(request, options.maxBodyBytes);
+  const caller = await authenticate(request.headers, call, endpoint, options.registry, Date.now());
+  const allowed = authorize(caller.client, endpoint, [...call.query, ...(call.body ?? [])]);
+  if (!allowed.ok) throw new GatewayError(allowed.error);
+  const upstream = prepareUpstream(route.market, endpoint, call.query, call.body, newClientOrderId);
+  if (!upstream.ok) throw new GatewayError(upstream.error);
+  const reply = await sendThroughEgress(env, options, upstream.value, timeoutFor(request, options), method);
+  const response = render(reply);
+  log.log("info", "request", {
+    client: caller.client.name,
+    mode: caller.mode,
+    market: route.market,
+    method,
+    endpoint: endpoint.name,
+    status: response.status,
+    error: reply.kind === "error" ? reply.reason.kind : undefined,
+    reconciled: reply.kind === "response" ? reply.reconciled : undefined,
+    ms: Date.now() - started,
+  });
+  return response;
+}
+
+async function sendThroughEgress(
+  env: GatewayEnv,
+  options: GatewayOptions,
+  request: UpstreamRequest,
+  timeoutMs: number,
+  method: HttpMethod,
+): Promise<EgressReply> {
+  const hint = options.locationHint === null ? undefined : { locationHint: options.locationHint as DurableObjectLocationHint };
+  const egress = env.BINANCE_EGRESS.getByName(options.egressName, hint);
+  try {
+    return await egress.send(request, timeoutMs);
+  } catch {
+    // The egress object failed mid-call (reset, overloaded): a read can be repeated, a write's fate is unknown.
+    return { kind: "error", reason: method === "GET" ? { kind: "upstream-unreachable", cause: "network" } : { kind: "upstream-timeout" } };
+  }
+}
+
+function render(reply: EgressReply): Response {
+  if (reply.kind === "error") return renderError(reply.reason);
+  const headers = new Headers(reply.headers);
+  if (reply.reconciled !== undefined) headers.set("X-Gateway-Reconciled", reply.reconciled);
+  return new Response(reply.body, { status: reply.status, headers });
+}
+
+/** Per-call deadline for each upstream attempt: X-Gateway-Timeout-Ms (100..60000) or UPSTREAM_TIMEOUT_MS. */
+function timeoutFor(request: Request, options: GatewayOptions): number {
+  const asked = Number(request.headers.get(TIMEOUT_HEADER) ?? Number.NaN);
+  return Number.isInteger(asked) ? Math.min(Math.max(asked, 100), 60_000) : options.timeoutMs;
+}
+
+/** Binance accepts ^[.A-Z:/a-z0-9_-]{1,36}$; "gw-" plus 32 hex digits of a random UUID is 35. */
+function newClientOrderId(): string {
+  return `gw-${crypto.randomUUID().replaceAll("-", "")}`;
+}

@@ -1,0 +1,126 @@
+// One gateway call to Binance, with the failure policy:
+// - reads (GET) are retried on 5xx, timeouts and network errors, with jittered exponential back-off;
+// - writes are never sent twice blindly: an order whose outcome is unknown (503 "Unknown error", timeout) is
+//   reconciled by querying its client order id; other writes return Binance's answer or -1007;
+// - -1021 (timestamp) resynchronises the clock and retries once: Binance rejected it before executing it;
+// - 429/418 record a back-off that the egress object enforces; 451 and HTML 403 become explained errors.
+
+import type { Market } from "../../shared/catalog/types.ts";
+import type { GatewayErrorReason } from "../../shared/errors.ts";
+import type { Ban } from "../../shared/rest/ban.ts";
+import { classifyResponse } from "../../shared/rest/outcome.ts";
+import { retryDelayMs } from "../../shared/rest/retry.ts";
+import { appendSignature, stampRequest, type UpstreamRequest, unsignedWire } from "../../shared/rest/upstream-request.ts";
+import type { Signer } from "../../shared/signing/signer.ts";
+import { type BinanceReply, callBinance } from "./binance-rest.ts";
+import type { EgressOptions } from "./config.ts";
+import type { Logger } from "./log.ts";
+import { reconcile } from "./reconcile.ts";
+
+export type EgressReply =
+  | {
+      readonly kind: "response";
+      readonly status: number;
+      readonly headers: Readonly<Record<string, string>>;
+      readonly body: ArrayBuffer;
+      /** Set when the answer comes from reconciliation rather than from the original call. */
+      readonly reconciled?: "found" | "batch";
+    }
+  | { readonly kind: "error"; readonly reason: GatewayErrorReason };
+
+export interface CallDeps {
+  readonly options: EgressOptions;
+  readonly signer: Signer | null;
+  readonly log: Logger;
+  serverTime(market: Market): number;
+  resyncClock(market: Market): Promise<void>;
+  recordBan(market: Market, ban: Ban): void;
+}
+
+const RETRY_BASE_MS = 200;
+
+export async function executeCall(deps: CallDeps, request: UpstreamRequest, timeoutMs: number): Promise<EgressReply> {
+  const origin = deps.options.restUrl[request.market];
+  const apiKey = request.security === "NONE" ? null : deps.options.apiKey;
+  let retriesLeft = request.method === "GET" ? deps.options.getRetries : 0;
+  let timestampRetry = request.security === "SIGNED";
+  for (let attempt = 1; ; attempt++) {
+    const wire = await wireFor(deps, request);
+    const started = Date.now();
+    const result = await callBinance(origin, request.method, request.path, wire, apiKey, timeoutMs);
+    const status = result.ok ? result.reply.status : result.cause;
+    deps.log.log("info", "upstream", {
+      market: request.market,
+      method: request.method,
+      path: request.path,
+      attempt,
+      status,
+      ms: Date.now() - started,
+      usedWeight1m: result.ok ? header(result.reply, "x-mbx-used-weight-1m") : null,
+    });
+    const retry = async () => {
+      await sleep(retryDelayMs(attempt - 1, RETRY_BASE_MS, Math.random()));
+      retriesLeft--;
+    };
+    if (!result.ok) {
+      if (retriesLeft > 0) {
+        await retry();
+        continue;
+      }
+      if (request.method === "GET") return failure({ kind: "upstream-unreachable", cause: result.cause });
+      if (request.reconcile !== null) return reconcile(deps, request, timeoutMs);
+      return failure({ kind: "upstream-timeout" });
+    }
+    const reply = result.reply;
+    const text = reply.status >= 400 ? new TextDecoder().decode(reply.body) : "";
+    const outcome = classifyResponse(reply.status, header(reply, "retry-after"), text, Date.now());
+    switch (outcome.kind) {
+      case "pass-through":
+        return response(reply);
+      case "restricted-location":
+        return failure({ kind: "upstream-restricted-location", status: reply.status });
+      case "blocked":
+        return failure({ kind: "upstream-blocked", status: reply.status });
+      case "rate-limited":
+        deps.recordBan(request.market, { status: outcome.status, code: outcome.code, until: outcome.until });
+        return response(reply);
+      case "timestamp-rejected":
+        if (!timestampRetry) return response(reply);
+        timestampRetry = false;
+        await deps.resyncClock(request.market);
+        continue;
+      case "execution-unknown":
+      case "server-error":
+        if (retriesLeft > 0) {
+          await retry();
+          continue;
+        }
+        if (outcome.kind === "execution-unknown" && request.reconcile !== null) {
+          return reconcile(deps, request, timeoutMs);
+        }
+        return response(reply);
+    }
+  }
+}
+
+async function wireFor(deps: CallDeps, request: UpstreamRequest) {
+  if (request.security !== "SIGNED" || deps.signer === null) return unsignedWire(request);
+  const { wire, payload } = stampRequest(request, deps.serverTime(request.market));
+  return appendSignature(wire, await deps.signer.sign(payload));
+}
+
+export function header(reply: BinanceReply, name: string): string | null {
+  return reply.headers[name] ?? null;
+}
+
+function response(reply: BinanceReply): EgressReply {
+  return { kind: "response", status: reply.status, headers: reply.headers, body: reply.body };
+}
+
+function failure(reason: GatewayErrorReason): EgressReply {
+  return { kind: "error", reason };
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,7 @@
+// The Worker's entry: the Hono gateway as the fetch handler, and every Durable Object class it binds.
+
+import { app } from "./api/app.ts";
+
+export { BinanceEgress } from "./api/egress.ts";
+
+export default app;
