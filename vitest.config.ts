@@ -20,7 +20,11 @@ export default defineConfig({
         ],
         test: {
           name: "workers",
-          include: ["test/workers/**/*.test.ts", "test/unit/signing-*.test.ts", "test/unit/encoding-*.test.ts"],
+          include: [
+            "test/workers/**/*.test.ts",
+            "test/unit/signing-*.test.ts",
+            "test/unit/encoding-*.test.ts",
+          ],
           globalSetup: ["test/support/fake-exchange-global-setup.ts"],
         },
       },

@@ -26,7 +26,12 @@ export type GatewayErrorReason =
   | { readonly kind: "upstream-blocked"; readonly status: number }
   | { readonly kind: "upstream-unreachable"; readonly cause: "timeout" | "network" }
   | { readonly kind: "upstream-timeout" }
-  | { readonly kind: "upstream-banned"; readonly status: 418 | 429; readonly until: number; readonly code: number }
+  | {
+      readonly kind: "upstream-banned";
+      readonly status: 418 | 429;
+      readonly until: number;
+      readonly code: number;
+    }
   | { readonly kind: "order-not-placed"; readonly clientOrderId: string }
   | { readonly kind: "order-outcome-unknown"; readonly clientOrderId: string };
 
@@ -47,57 +52,118 @@ export function toWireError(reason: GatewayErrorReason): WireError {
     case "gateway-misconfigured":
       return { status: 500, code: -9000, msg: `Gateway misconfigured: ${reason.message}` };
     case "unknown-endpoint":
-      return { status: 404, code: -9001, msg: `${reason.method} ${reason.path} is not a Binance Futures endpoint this gateway serves.` };
+      return {
+        status: 404,
+        code: -9001,
+        msg: `${reason.method} ${reason.path} is not a Binance Futures endpoint this gateway serves.`,
+      };
     case "credentials-missing":
-      return { status: 401, code: -2014, msg: "API-key format invalid. (gateway: send X-MBX-APIKEY with a virtual key, or Authorization: Bearer <token>)" };
+      return {
+        status: 401,
+        code: -2014,
+        msg: "API-key format invalid. (gateway: send X-MBX-APIKEY with a virtual key, or Authorization: Bearer <token>)",
+      };
     case "api-key-unknown":
       return { status: 401, code: -2015, msg: NO_PERMISSION };
     case "token-unknown":
       return { status: 401, code: -2015, msg: `${NO_PERMISSION} (gateway: unknown bearer token)` };
     case "scope-denied":
-      return { status: 401, code: -2015, msg: `${NO_PERMISSION} (gateway: client '${reason.client}' lacks the '${reason.scope}' scope)` };
+      return {
+        status: 401,
+        code: -2015,
+        msg: `${NO_PERMISSION} (gateway: client '${reason.client}' lacks the '${reason.scope}' scope)`,
+      };
     case "symbol-denied":
       return {
         status: 401,
         code: -2015,
-        msg: reason.symbol === null
-          ? `${NO_PERMISSION} (gateway: client '${reason.client}' may only trade its listed symbols and this call names none)`
-          : `${NO_PERMISSION} (gateway: client '${reason.client}' may not trade ${reason.symbol || "an unreadable symbol"})`,
+        msg:
+          reason.symbol === null
+            ? `${NO_PERMISSION} (gateway: client '${reason.client}' may only trade its listed symbols and this call names none)`
+            : `${NO_PERMISSION} (gateway: client '${reason.client}' may not trade ${reason.symbol || "an unreadable symbol"})`,
       };
     case "signature-missing":
-      return { status: 400, code: -1102, msg: "Mandatory parameter 'signature' was not sent, was empty/null, or malformed." };
+      return {
+        status: 400,
+        code: -1102,
+        msg: "Mandatory parameter 'signature' was not sent, was empty/null, or malformed.",
+      };
     case "signature-invalid":
       return { status: 400, code: -1022, msg: "Signature for this request is not valid." };
     case "signature-with-token":
-      return { status: 400, code: -1022, msg: "Signature for this request is not valid. (gateway: bearer-token calls are unsigned; leave out signature)" };
+      return {
+        status: 400,
+        code: -1022,
+        msg: "Signature for this request is not valid. (gateway: bearer-token calls are unsigned; leave out signature)",
+      };
     case "timestamp-missing":
-      return { status: 400, code: -1102, msg: "Mandatory parameter 'timestamp' was not sent, was empty/null, or malformed." };
+      return {
+        status: 400,
+        code: -1102,
+        msg: "Mandatory parameter 'timestamp' was not sent, was empty/null, or malformed.",
+      };
     case "param-malformed":
-      return { status: 400, code: -1100, msg: `Illegal characters found in parameter '${reason.name}'; legal range is '^[0-9]{1,20}$'.` };
+      return {
+        status: 400,
+        code: -1100,
+        msg: `Illegal characters found in parameter '${reason.name}'; legal range is '^[0-9]{1,20}$'.`,
+      };
     case "timestamp-ahead":
-      return { status: 400, code: -1021, msg: "Timestamp for this request was 1000ms ahead of the server's time." };
+      return {
+        status: 400,
+        code: -1021,
+        msg: "Timestamp for this request was 1000ms ahead of the server's time.",
+      };
     case "timestamp-outside-window":
       return { status: 400, code: -1021, msg: "Timestamp for this request is outside of the recvWindow." };
     case "param-duplicate":
-      return { status: 400, code: -1101, msg: `Duplicate values for a parameter detected. (gateway: '${reason.name}')` };
+      return {
+        status: 400,
+        code: -1101,
+        msg: `Duplicate values for a parameter detected. (gateway: '${reason.name}')`,
+      };
     case "param-invalid":
       return { status: 400, code: -1130, msg: `Data sent for parameter '${reason.name}' is not valid.` };
     case "query-malformed":
-      return { status: 400, code: -1100, msg: "Illegal characters found in a parameter. (gateway: bad percent-encoding)" };
+      return {
+        status: 400,
+        code: -1100,
+        msg: "Illegal characters found in a parameter. (gateway: bad percent-encoding)",
+      };
     case "body-invalid-json":
       return { status: 400, code: -9004, msg: `Request body is not a valid JSON object: ${reason.message}` };
     case "body-too-large":
       return { status: 413, code: -9002, msg: `Request body exceeds ${reason.limit} bytes.` };
     case "unsupported-content-type":
-      return { status: 415, code: -9003, msg: `Unsupported Content-Type '${reason.contentType}': send application/x-www-form-urlencoded or, with a bearer token, application/json.` };
+      return {
+        status: 415,
+        code: -9003,
+        msg: `Unsupported Content-Type '${reason.contentType}': send application/x-www-form-urlencoded or, with a bearer token, application/json.`,
+      };
     case "upstream-restricted-location":
-      return { status: 451, code: -9010, msg: `Binance refused the gateway's egress location (HTTP ${reason.status}, restricted location). ${LOCATION_HINT}` };
+      return {
+        status: 451,
+        code: -9010,
+        msg: `Binance refused the gateway's egress location (HTTP ${reason.status}, restricted location). ${LOCATION_HINT}`,
+      };
     case "upstream-blocked":
-      return { status: 403, code: -9011, msg: `Binance's edge blocked the gateway's request (HTTP ${reason.status} with an HTML page, not a Binance error). This is usually the egress location or a WAF rule. ${LOCATION_HINT}` };
+      return {
+        status: 403,
+        code: -9011,
+        msg: `Binance's edge blocked the gateway's request (HTTP ${reason.status} with an HTML page, not a Binance error). This is usually the egress location or a WAF rule. ${LOCATION_HINT}`,
+      };
     case "upstream-unreachable":
-      return { status: 502, code: -9012, msg: `Binance did not answer this read (${reason.cause}), including the gateway's retries.` };
+      return {
+        status: 502,
+        code: -9012,
+        msg: `Binance did not answer this read (${reason.cause}), including the gateway's retries.`,
+      };
     case "upstream-timeout":
-      return { status: 504, code: -1007, msg: "Timeout waiting for response from backend server. Send status unknown; execution status unknown." };
+      return {
+        status: 504,
+        code: -1007,
+        msg: "Timeout waiting for response from backend server. Send status unknown; execution status unknown.",
+      };
     case "upstream-banned":
       return {
         status: reason.status,
@@ -105,8 +171,16 @@ export function toWireError(reason: GatewayErrorReason): WireError {
         msg: `${reason.code === -1015 ? "Too many new orders" : "Too many requests"}; the gateway holds ${reason.code === -1015 ? "new orders" : "all calls"} to Binance until ${new Date(reason.until).toISOString()} (${reason.until}) after Binance answered ${reason.status}, to protect the account from a ban.`,
       };
     case "order-not-placed":
-      return { status: 503, code: -9013, msg: `Binance answered 'execution status unknown'; the gateway checked and order ${reason.clientOrderId} does not exist, so it was not placed. Sending it again is safe.` };
+      return {
+        status: 503,
+        code: -9013,
+        msg: `Binance answered 'execution status unknown'; the gateway checked and order ${reason.clientOrderId} does not exist, so it was not placed. Sending it again is safe.`,
+      };
     case "order-outcome-unknown":
-      return { status: 503, code: -9014, msg: `Binance answered 'execution status unknown' and the gateway could not confirm order ${reason.clientOrderId}; query it by that client order id before sending it again.` };
+      return {
+        status: 503,
+        code: -9014,
+        msg: `Binance answered 'execution status unknown' and the gateway could not confirm order ${reason.clientOrderId}; query it by that client order id before sending it again.`,
+      };
   }
 }

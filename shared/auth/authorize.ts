@@ -3,9 +3,9 @@
 // A client with a `symbols` list may only send trading calls that name allowed symbols; a trading call that
 // names none (position mode, multi-assets mode, cancel-algo-by-id, ...) could touch any symbol and is refused.
 
+import type { Endpoint } from "../catalog/types.ts";
 import { parseJson } from "../encoding/json-raw.ts";
 import type { Param } from "../encoding/query.ts";
-import type { Endpoint } from "../catalog/types.ts";
 import { err, ok, type Result } from "../result.ts";
 import type { GatewayClient, Scope } from "./clients.ts";
 
@@ -50,7 +50,8 @@ export function symbolsOf(params: readonly Param[]): string[] {
       continue;
     }
     for (const order of batch.value.items) {
-      const symbol = order.kind === "object" ? order.entries.find(([key]) => key === "symbol")?.[1] : undefined;
+      const symbol =
+        order.kind === "object" ? order.entries.find(([key]) => key === "symbol")?.[1] : undefined;
       symbols.push(symbol?.kind === "string" ? symbol.value.toUpperCase() : "");
     }
   }

@@ -54,7 +54,8 @@ export function parseClients(raw: string | undefined): Result<GatewayClient[], C
 }
 
 function parseClient(entry: JsonValue, at: string): Result<GatewayClient, ClientsConfigError> {
-  const fail = (message: string) => err<ClientsConfigError>({ kind: "clients-config", message: `${at}${message}` });
+  const fail = (message: string) =>
+    err<ClientsConfigError>({ kind: "clients-config", message: `${at}${message}` });
   if (entry.kind !== "object") return fail(" must be an object");
   const fields = new Map<string, JsonValue>();
   for (const [key, value] of entry.entries) {
@@ -72,10 +73,16 @@ function parseClient(entry: JsonValue, at: string): Result<GatewayClient, Client
   const apiKey = text("apiKey");
   const apiSecret = text("apiSecret");
   const token = text("token");
-  for (const [key, value] of [["apiKey", apiKey], ["apiSecret", apiSecret], ["token", token]] as const) {
-    if (value === undefined) return fail(`.${key} must be 16 to 256 printable ASCII characters without spaces`);
+  for (const [key, value] of [
+    ["apiKey", apiKey],
+    ["apiSecret", apiSecret],
+    ["token", token],
+  ] as const) {
+    if (value === undefined)
+      return fail(`.${key} must be 16 to 256 printable ASCII characters without spaces`);
   }
-  if ((apiKey === null) !== (apiSecret === null)) return fail(": apiKey and apiSecret must be given together");
+  if ((apiKey === null) !== (apiSecret === null))
+    return fail(": apiKey and apiSecret must be given together");
   if (apiKey === null && token === null) return fail(" needs an apiKey/apiSecret pair or a token");
   const scopes = parseScopes(fields.get("scopes"));
   if (!scopes.ok) return fail(`.scopes ${scopes.error}`);

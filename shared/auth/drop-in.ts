@@ -5,7 +5,7 @@
 
 import { fromHex, utf8 } from "../encoding/bytes.ts";
 import type { Param } from "../encoding/query.ts";
-import { err, ok, type Result } from "../result.ts";
+import { err, type Result } from "../result.ts";
 import { checkTimestamp, type TimestampError } from "./timestamp.ts";
 
 export type DropInError =
@@ -30,7 +30,11 @@ export async function verifyDropIn(
   const signature = value("signature");
   if (signature === undefined || signature === "") return err({ kind: "signature-missing" });
   const fresh = checkTimestamp(value("timestamp"), value("recvWindow"), now);
-  if (!fresh.ok && fresh.error.kind !== "timestamp-ahead" && fresh.error.kind !== "timestamp-outside-window") {
+  if (
+    !fresh.ok &&
+    fresh.error.kind !== "timestamp-ahead" &&
+    fresh.error.kind !== "timestamp-outside-window"
+  ) {
     return fresh;
   }
   const payload = withoutSignature(request.rawQuery) + withoutSignature(request.rawBody);

@@ -8,7 +8,7 @@ import type { GatewayClient } from "./clients.ts";
 
 interface Entry {
   readonly client: GatewayClient;
-  readonly digest: Uint8Array;
+  readonly digest: Uint8Array<ArrayBuffer>;
 }
 
 export class ClientRegistry {
@@ -62,12 +62,12 @@ async function find(entries: readonly Entry[], presented: string): Promise<Gatew
   return found;
 }
 
-async function digest(text: string): Promise<Uint8Array> {
+async function digest(text: string): Promise<Uint8Array<ArrayBuffer>> {
   return new Uint8Array(await crypto.subtle.digest("SHA-256", utf8.encode(text)));
 }
 
 /** Equal-length byte arrays compared without an early exit. */
-export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
+export function constantTimeEqual(a: Uint8Array<ArrayBuffer>, b: Uint8Array<ArrayBuffer>): boolean {
   if (a.length !== b.length) return false;
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);

@@ -30,14 +30,20 @@ export function assignClientOrderIds(
   const given = all.find(([name]) => name === idName)?.[1];
   const id = given ?? newId();
   const reconcile: Reconcile =
-    placement === "single" ? { kind: "order", symbol, clientOrderId: id } : { kind: "algo", clientAlgoId: id };
+    placement === "single"
+      ? { kind: "order", symbol, clientOrderId: id }
+      : { kind: "algo", clientAlgoId: id };
   if (given !== undefined) return ok({ query: [...query], body: body && [...body], reconcile });
   // The id goes beside `symbol`, before recvWindow/timestamp, where a client library would have put it.
   const inBody = body?.some(([name]) => name === "symbol") ?? false;
   const target = [...((inBody ? body : query) ?? [])];
   const tail = target.findIndex(([name]) => name === "recvWindow" || name === "timestamp");
   target.splice(tail === -1 ? target.length : tail, 0, [idName, id]);
-  return ok(inBody ? { query: [...query], body: target, reconcile } : { query: target, body: body && [...body], reconcile });
+  return ok(
+    inBody
+      ? { query: [...query], body: target, reconcile }
+      : { query: target, body: body && [...body], reconcile },
+  );
 }
 
 function assignBatch(
@@ -73,7 +79,10 @@ function assignBatch(
         }
         if (given !== undefined) return null;
         changed = true;
-        items.push({ kind: "object", entries: [...item.entries, ["newClientOrderId", { kind: "string", value: id }]] });
+        items.push({
+          kind: "object",
+          entries: [...item.entries, ["newClientOrderId", { kind: "string", value: id }]],
+        });
       }
       // Untouched batches keep the caller's exact text.
       out.push([name, changed ? stringifyJson({ kind: "array", items }) : value]);

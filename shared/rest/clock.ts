@@ -6,4 +6,3 @@ export const CLOCK_RESYNC_MS = 10 * 60_000;
 export function offsetFromServerTime(serverTime: number, sentAt: number, receivedAt: number): number {
   return Math.round(serverTime - (sentAt + receivedAt) / 2);
 }
-

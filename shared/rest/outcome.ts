@@ -5,20 +5,35 @@ export type UpstreamOutcome =
   | { readonly kind: "pass-through" }
   | { readonly kind: "restricted-location" }
   | { readonly kind: "blocked" }
-  | { readonly kind: "rate-limited"; readonly status: 418 | 429; readonly code: number; readonly until: number }
+  | {
+      readonly kind: "rate-limited";
+      readonly status: 418 | 429;
+      readonly code: number;
+      readonly until: number;
+    }
   | { readonly kind: "timestamp-rejected" }
   | { readonly kind: "execution-unknown" }
   | { readonly kind: "server-error" };
 
 const DEFAULT_BAN_MS = { 418: 120_000, 429: 60_000 } as const;
 
-export function classifyResponse(status: number, retryAfter: string | null, body: string, now: number): UpstreamOutcome {
+export function classifyResponse(
+  status: number,
+  retryAfter: string | null,
+  body: string,
+  now: number,
+): UpstreamOutcome {
   if (status < 400) return { kind: "pass-through" };
   const error = readBinanceError(body);
   if (status === 451) return { kind: "restricted-location" };
   if (status === 403 && error === null) return { kind: "blocked" };
   if (status === 418 || status === 429) {
-    return { kind: "rate-limited", status, code: error?.code ?? -1003, until: banUntil(status, retryAfter, error, now) };
+    return {
+      kind: "rate-limited",
+      status,
+      code: error?.code ?? -1003,
+      until: banUntil(status, retryAfter, error, now),
+    };
   }
   if (error?.code === -1021) return { kind: "timestamp-rejected" };
   if ((status >= 500 || status === 408) && isExecutionUnknown(error)) return { kind: "execution-unknown" };
@@ -43,10 +58,20 @@ export function readBinanceError(body: string): { code: number; msg: string } | 
 function isExecutionUnknown(error: { code: number; msg: string } | null): boolean {
   if (error === null) return false;
   const msg = error.msg.toLowerCase();
-  return error.code === -1006 || error.code === -1007 || msg.includes("unknown error") || msg.includes("status unknown");
+  return (
+    error.code === -1006 ||
+    error.code === -1007 ||
+    msg.includes("unknown error") ||
+    msg.includes("status unknown")
+  );
 }
 
-function banUntil(status: 418 | 429, retryAfter: string | null, error: { msg: string } | null, now: number): number {
+function banUntil(
+  status: 418 | 429,
+  retryAfter: string | null,
+  error: { msg: string } | null,
+  now: number,
+): number {
   const seconds = retryAfter !== null && /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter) : null;
   if (seconds !== null) return now + seconds * 1000;
   // 418 bodies name the end of the ban: "IP(1.2.3.4) banned until 1659146400000".

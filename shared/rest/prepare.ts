@@ -3,9 +3,9 @@
 // placements get client order ids. Duplicated parameter names are refused: with two `symbol`s, which one
 // Binance acts on is not something to leave to chance when a symbol allowlist is checked on one of them.
 
+import { effectiveRecvWindow } from "../auth/timestamp.ts";
 import type { Endpoint, Market } from "../catalog/types.ts";
 import type { Param } from "../encoding/query.ts";
-import { effectiveRecvWindow } from "../auth/timestamp.ts";
 import { err, ok, type Result } from "../result.ts";
 import { assignClientOrderIds } from "./client-order-ids.ts";
 import type { UpstreamRequest } from "./upstream-request.ts";
@@ -49,7 +49,8 @@ export function prepareUpstream(
   };
   let q = clean(query);
   let b = body === null ? null : clean(body);
-  if (q === null || (body !== null && b === null)) return err({ kind: "param-malformed", name: "recvWindow" });
+  if (q === null || (body !== null && b === null))
+    return err({ kind: "param-malformed", name: "recvWindow" });
   if (endpoint.method === "GET" && b !== null) {
     q = [...q, ...b];
     b = null;

@@ -22,7 +22,10 @@ export interface UpstreamRequest {
 export type Reconcile =
   | { readonly kind: "order"; readonly symbol: string; readonly clientOrderId: string }
   | { readonly kind: "algo"; readonly clientAlgoId: string }
-  | { readonly kind: "batch"; readonly orders: readonly { readonly symbol: string; readonly clientOrderId: string }[] };
+  | {
+      readonly kind: "batch";
+      readonly orders: readonly { readonly symbol: string; readonly clientOrderId: string }[];
+    };
 
 export interface WireRequest {
   /** Encoded query string without "?" ("" for none). */
@@ -36,13 +39,17 @@ export interface WireRequest {
  * when there is one, or the query) and returns the encoded parts plus the string Binance verifies:
  * query + body with no separator. The signature then goes last, after whatever carries the payload's end.
  */
-export function stampRequest(request: UpstreamRequest, timestamp: number): { wire: WireRequest; payload: string } {
+export function stampRequest(
+  request: UpstreamRequest,
+  timestamp: number,
+): { wire: WireRequest; payload: string } {
   const stamp = (params: readonly Param[]): Param[] =>
     params.map(([name, value]): Param => (name === "timestamp" ? [name, String(timestamp)] : [name, value]));
   const query = stamp(request.query);
   const body = request.body === null ? null : stamp(request.body);
   const has = (params: readonly Param[] | null) => params?.some(([name]) => name === "timestamp") ?? false;
-  if (!has(query) && !has(body)) (body !== null && body.length > 0 ? body : query).push(["timestamp", String(timestamp)]);
+  if (!has(query) && !has(body))
+    (body !== null && body.length > 0 ? body : query).push(["timestamp", String(timestamp)]);
   const wire = { query: encodeParams(query), body: body === null ? null : encodeParams(body) };
   return { wire, payload: wire.query + (wire.body ?? "") };
 }
@@ -56,5 +63,8 @@ export function appendSignature(wire: WireRequest, signature: string): WireReque
 }
 
 export function unsignedWire(request: UpstreamRequest): WireRequest {
-  return { query: encodeParams(request.query), body: request.body === null ? null : encodeParams(request.body) };
+  return {
+    query: encodeParams(request.query),
+    body: request.body === null ? null : encodeParams(request.body),
+  };
 }

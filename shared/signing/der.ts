@@ -12,12 +12,12 @@ export const TAG = {
 export interface Tlv {
   readonly tag: number;
   /** The content bytes. */
-  readonly value: Uint8Array;
+  readonly value: Uint8Array<ArrayBuffer>;
   /** Offset just past this element in the buffer it was read from. */
   readonly end: number;
 }
 
-export function readTlv(bytes: Uint8Array, offset = 0): Tlv | null {
+export function readTlv(bytes: Uint8Array<ArrayBuffer>, offset = 0): Tlv | null {
   const tag = bytes[offset];
   const first = bytes[offset + 1];
   if (tag === undefined || first === undefined) return null;
@@ -40,7 +40,7 @@ export function readTlv(bytes: Uint8Array, offset = 0): Tlv | null {
 }
 
 /** The elements inside a constructed value (a SEQUENCE's content), or null if they do not parse exactly. */
-export function readChildren(content: Uint8Array): Tlv[] | null {
+export function readChildren(content: Uint8Array<ArrayBuffer>): Tlv[] | null {
   const out: Tlv[] = [];
   let offset = 0;
   while (offset < content.length) {
@@ -53,13 +53,13 @@ export function readChildren(content: Uint8Array): Tlv[] | null {
 }
 
 /** A whole buffer that must be exactly one SEQUENCE; returns its children. */
-export function readSequence(bytes: Uint8Array): Tlv[] | null {
+export function readSequence(bytes: Uint8Array<ArrayBuffer>): Tlv[] | null {
   const tlv = readTlv(bytes);
   if (tlv === null || tlv.tag !== TAG.sequence || tlv.end !== bytes.length) return null;
   return readChildren(tlv.value);
 }
 
-export function decodeOid(value: Uint8Array): string {
+export function decodeOid(value: Uint8Array<ArrayBuffer>): string {
   const first = value[0] ?? 0;
   const parts = [Math.floor(first / 40), first % 40];
   let acc = 0;
@@ -74,14 +74,14 @@ export function decodeOid(value: Uint8Array): string {
 }
 
 /** A small non-negative INTEGER (iteration counts, key lengths). */
-export function decodeSmallInteger(value: Uint8Array): number | null {
+export function decodeSmallInteger(value: Uint8Array<ArrayBuffer>): number | null {
   if (value.length === 0 || value.length > 6) return null;
   let n = 0;
   for (const b of value) n = n * 256 + b;
   return n;
 }
 
-export function encodeTlv(tag: number, content: Uint8Array): Uint8Array {
+export function encodeTlv(tag: number, content: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
   const n = content.length;
   let header: number[];
   if (n < 0x80) header = [tag, n];

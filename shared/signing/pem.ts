@@ -6,7 +6,7 @@ import { fromBase64 } from "../encoding/bytes.ts";
 
 export interface PemBlock {
   readonly label: string;
-  readonly der: Uint8Array;
+  readonly der: Uint8Array<ArrayBuffer>;
   /** RFC 1421 headers such as "Proc-Type" (legacy OpenSSL encryption), if any. */
   readonly headers: ReadonlyMap<string, string>;
 }
@@ -14,7 +14,10 @@ export interface PemBlock {
 const BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/;
 
 export function decodePem(text: string): PemBlock | null {
-  const normalised = text.replace(/\\r\\n|\\n/g, "\n").replace(/\r\n?/g, "\n").trim();
+  const normalised = text
+    .replace(/\\r\\n|\\n/g, "\n")
+    .replace(/\r\n?/g, "\n")
+    .trim();
   const match = BLOCK.exec(normalised);
   if (match === null) {
     const der = fromBase64(normalised);

@@ -20,7 +20,7 @@ export type KeyError =
 
 export interface Pkcs8Key {
   readonly algorithm: KeyAlgorithm;
-  readonly pkcs8: Uint8Array;
+  readonly pkcs8: Uint8Array<ArrayBuffer>;
 }
 
 const OID = {
@@ -49,7 +49,10 @@ export async function loadPrivateKey(pem: string, passphrase?: string): Promise<
   const block = decodePem(pem);
   if (block === null) return err({ kind: "not-pem" });
   if (block.headers.has("Proc-Type")) {
-    return err({ kind: "unsupported-encryption", detail: `legacy PEM encryption (Proc-Type); ${REENCRYPT_HINT}` });
+    return err({
+      kind: "unsupported-encryption",
+      detail: `legacy PEM encryption (Proc-Type); ${REENCRYPT_HINT}`,
+    });
   }
   if (block.label === "RSA PRIVATE KEY") return classifyPkcs8(wrapPkcs1(block.der));
   if (block.label === "ENCRYPTED PRIVATE KEY" || (block.label === "" && passphrase)) {
@@ -61,7 +64,7 @@ export async function loadPrivateKey(pem: string, passphrase?: string): Promise<
   return err({ kind: "unsupported-key", detail: `PEM label "${block.label}"` });
 }
 
-function classifyPkcs8(der: Uint8Array): Result<Pkcs8Key, KeyError> {
+function classifyPkcs8(der: Uint8Array<ArrayBuffer>): Result<Pkcs8Key, KeyError> {
   const algorithmId = readSequence(der)?.[1];
   if (algorithmId === undefined || algorithmId.tag !== TAG.sequence) {
     return err({ kind: "unsupported-key", detail: "not a PKCS#8 private key" });
@@ -77,20 +80,31 @@ function classifyPkcs8(der: Uint8Array): Result<Pkcs8Key, KeyError> {
 }
 
 /** PrivateKeyInfo { version 0, AlgorithmIdentifier { rsaEncryption, NULL }, OCTET STRING { RSAPrivateKey } } */
-function wrapPkcs1(pkcs1: Uint8Array): Uint8Array {
+function wrapPkcs1(pkcs1: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
   const version = encodeTlv(TAG.integer, new Uint8Array([0]));
-  const rsaOid = new Uint8Array([0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00]);
+  const rsaOid = new Uint8Array([
+    0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00,
+  ]);
   const algorithmId = encodeTlv(TAG.sequence, rsaOid);
   return encodeTlv(TAG.sequence, concatBytes(version, algorithmId, encodeTlv(TAG.octetString, pkcs1)));
 }
 
-async function decryptPkcs8(der: Uint8Array, passphrase: string): Promise<Result<Uint8Array, KeyError>> {
+async function decryptPkcs8(
+  der: Uint8Array<ArrayBuffer>,
+  passphrase: string,
+): Promise<Result<Uint8Array<ArrayBuffer>, KeyError>> {
   const params = readPbes2(der);
   if (!params.ok) return params;
   const { salt, iterations, keyBytes, hash, iv, data } = params.value;
   try {
-    const base = await crypto.subtle.importKey("raw", utf8.encode(passphrase), "PBKDF2", false, ["deriveBits"]);
-    const bits = await crypto.subtle.deriveBits({ name: "PBKDF2", salt, iterations, hash }, base, keyBytes * 8);
+    const base = await crypto.subtle.importKey("raw", utf8.encode(passphrase), "PBKDF2", false, [
+      "deriveBits",
+    ]);
+    const bits = await crypto.subtle.deriveBits(
+      { name: "PBKDF2", salt, iterations, hash },
+      base,
+      keyBytes * 8,
+    );
     const aes = await crypto.subtle.importKey("raw", bits, "AES-CBC", false, ["decrypt"]);
     const plain = new Uint8Array(await crypto.subtle.decrypt({ name: "AES-CBC", iv }, aes, data));
     // A wrong passphrase usually fails the padding check; when the padding happens to pass, the result is
@@ -105,15 +119,15 @@ async function decryptPkcs8(der: Uint8Array, passphrase: string): Promise<Result
 }
 
 interface Pbes2Params {
-  readonly salt: Uint8Array;
+  readonly salt: Uint8Array<ArrayBuffer>;
   readonly iterations: number;
   readonly keyBytes: number;
   readonly hash: string;
-  readonly iv: Uint8Array;
-  readonly data: Uint8Array;
+  readonly iv: Uint8Array<ArrayBuffer>;
+  readonly data: Uint8Array<ArrayBuffer>;
 }
 
-function readPbes2(der: Uint8Array): Result<Pbes2Params, KeyError> {
+function readPbes2(der: Uint8Array<ArrayBuffer>): Result<Pbes2Params, KeyError> {
   const malformed = err({ kind: "unsupported-encryption" as const, detail: "malformed encrypted PKCS#8" });
   const [algorithmId, encrypted] = readSequence(der) ?? [];
   if (algorithmId === undefined || encrypted?.tag !== TAG.octetString) return malformed;
@@ -127,10 +141,14 @@ function readPbes2(der: Uint8Array): Result<Pbes2Params, KeyError> {
   const [kdfOid, kdfParams] = kdf ? (readChildren(kdf.value) ?? []) : [];
   const [cipherOid, iv] = cipher ? (readChildren(cipher.value) ?? []) : [];
   if (!kdfOid || !kdfParams || !cipherOid || iv?.tag !== TAG.octetString) return malformed;
-  if (decodeOid(kdfOid.value) !== OID.pbkdf2) return err({ kind: "unsupported-encryption", detail: "KDF is not PBKDF2" });
+  if (decodeOid(kdfOid.value) !== OID.pbkdf2)
+    return err({ kind: "unsupported-encryption", detail: "KDF is not PBKDF2" });
   const keyBytes = AES_CBC_KEY_BYTES[decodeOid(cipherOid.value)];
   if (keyBytes === undefined) {
-    return err({ kind: "unsupported-encryption", detail: `cipher ${decodeOid(cipherOid.value)}; ${REENCRYPT_HINT}` });
+    return err({
+      kind: "unsupported-encryption",
+      detail: `cipher ${decodeOid(cipherOid.value)}; ${REENCRYPT_HINT}`,
+    });
   }
   const fields = readChildren(kdfParams.value) ?? [];
   const [salt, count] = fields;
@@ -140,6 +158,7 @@ function readPbes2(der: Uint8Array): Result<Pbes2Params, KeyError> {
   const prf = fields.slice(2).find((f) => f.tag === TAG.sequence);
   const prfOid = prf ? readChildren(prf.value)?.[0] : undefined;
   const hash = prfOid ? PRF_HASH[decodeOid(prfOid.value)] : "SHA-1";
-  if (hash === undefined) return err({ kind: "unsupported-encryption", detail: `PBKDF2 PRF; ${REENCRYPT_HINT}` });
+  if (hash === undefined)
+    return err({ kind: "unsupported-encryption", detail: `PBKDF2 PRF; ${REENCRYPT_HINT}` });
   return ok({ salt: salt.value, iterations, keyBytes, hash, iv: iv.value, data: encrypted.value });
 }

@@ -30,9 +30,7 @@ export async function createSigner(credential: SigningCredential): Promise<Resul
   const loaded = await loadPrivateKey(credential.pem, credential.passphrase);
   if (!loaded.ok) return loaded;
   const algorithm =
-    loaded.value.algorithm === "rsa"
-      ? { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }
-      : { name: "Ed25519" };
+    loaded.value.algorithm === "rsa" ? { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" } : { name: "Ed25519" };
   let key: CryptoKey;
   try {
     key = await crypto.subtle.importKey("pkcs8", loaded.value.pkcs8, algorithm, false, ["sign"]);
@@ -46,7 +44,13 @@ export async function createSigner(credential: SigningCredential): Promise<Resul
 }
 
 export function importHmacKey(secret: string, usages: ("sign" | "verify")[]): Promise<CryptoKey> {
-  return crypto.subtle.importKey("raw", utf8.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, usages);
+  return crypto.subtle.importKey(
+    "raw",
+    utf8.encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    usages,
+  );
 }
 
 /** Memoises createSigner per credential for the life of an isolate (a failed import is remembered too). */

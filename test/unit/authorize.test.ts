@@ -7,7 +7,14 @@ function endpoint(method: Endpoint["method"], path: string, security: Endpoint["
   return { market: "um", name: path, method, path, security, weight: 1, required: [], summary: "" };
 }
 function client(scopes: Scope[], symbols: string[] | null = null): GatewayClient {
-  return { name: "c", scopes: new Set(scopes), symbols: symbols && new Set(symbols), apiKey: null, apiSecret: null, token: "t" };
+  return {
+    name: "c",
+    scopes: new Set(scopes),
+    symbols: symbols && new Set(symbols),
+    apiKey: null,
+    apiSecret: null,
+    token: "t",
+  };
 }
 
 const klines = endpoint("GET", "/fapi/v1/klines", "NONE");
@@ -20,12 +27,21 @@ const positionMode = endpoint("POST", "/fapi/v1/positionSide/dual", "SIGNED");
 
 describe("scopes", () => {
   it("maps endpoints to market, stream, read and trade", () => {
-    expect([klines, historical, listenKey, account, order].map(requiredScope)).toEqual(["market", "market", "stream", "read", "trade"]);
+    expect([klines, historical, listenKey, account, order].map(requiredScope)).toEqual([
+      "market",
+      "market",
+      "stream",
+      "read",
+      "trade",
+    ]);
     expect(requiredScope(endpoint("DELETE", "/fapi/v1/order", "SIGNED"))).toBe("trade");
   });
 
   it("refuses a call outside the client's scopes", () => {
-    expect(authorize(client(["read"]), order, [["symbol", "BTCUSDT"]])).toEqual({ ok: false, error: { kind: "scope-denied", client: "c", scope: "trade" } });
+    expect(authorize(client(["read"]), order, [["symbol", "BTCUSDT"]])).toEqual({
+      ok: false,
+      error: { kind: "scope-denied", client: "c", scope: "trade" },
+    });
     expect(authorize(client(["trade"]), account, []).ok).toBe(false);
     expect(authorize(client(["market"]), listenKey, []).ok).toBe(false);
     expect(authorize(client(["read", "trade"]), account, []).ok).toBe(true);
@@ -41,7 +57,10 @@ describe("symbol allowlist", () => {
   });
 
   it("refuses other symbols, including one hidden inside batchOrders", () => {
-    expect(authorize(limited, order, [["symbol", "ETHUSDT"]])).toEqual({ ok: false, error: { kind: "symbol-denied", client: "c", symbol: "ETHUSDT" } });
+    expect(authorize(limited, order, [["symbol", "ETHUSDT"]])).toEqual({
+      ok: false,
+      error: { kind: "symbol-denied", client: "c", symbol: "ETHUSDT" },
+    });
     const mixed = '[{"symbol":"BTCUSDT"},{"symbol":"ETHUSDT"}]';
     expect(authorize(limited, batch, [["batchOrders", mixed]]).ok).toBe(false);
     expect(authorize(limited, batch, [["batchOrders", '[{"symbol":"BTCUSDT"}]']]).ok).toBe(true);
@@ -49,7 +68,10 @@ describe("symbol allowlist", () => {
   });
 
   it("refuses account-wide trading calls that name no symbol", () => {
-    expect(authorize(limited, positionMode, [["dualSidePosition", "true"]])).toEqual({ ok: false, error: { kind: "symbol-denied", client: "c", symbol: null } });
+    expect(authorize(limited, positionMode, [["dualSidePosition", "true"]])).toEqual({
+      ok: false,
+      error: { kind: "symbol-denied", client: "c", symbol: null },
+    });
   });
 
   it("does not restrict reads", () => {

@@ -2,8 +2,18 @@ import { describe, expect, it } from "vitest";
 import { parseClients } from "../../shared/auth/clients.ts";
 import { ClientRegistry, constantTimeEqual } from "../../shared/auth/registry.ts";
 
-const bot = { name: "bot", apiKey: "virtual-key-0000000001", apiSecret: "virtual-secret-000000001", scopes: ["trade"] };
-const hook = { name: "hook", token: "bearer-token-00000000001", scopes: ["market", "read"], symbols: ["btcusdt"] };
+const bot = {
+  name: "bot",
+  apiKey: "virtual-key-0000000001",
+  apiSecret: "virtual-secret-000000001",
+  scopes: ["trade"],
+};
+const hook = {
+  name: "hook",
+  token: "bearer-token-00000000001",
+  scopes: ["market", "read"],
+  symbols: ["btcusdt"],
+};
 
 function problem(value: unknown): string {
   const parsed = parseClients(typeof value === "string" ? value : JSON.stringify(value));
@@ -27,13 +37,19 @@ describe("GATEWAY_CLIENTS", () => {
 
   it("names the entry and field of each mistake", () => {
     expect(problem([{ ...bot, scope: ["trade"] }])).toMatch(/GATEWAY_CLIENTS\[0\] has unknown field "scope"/);
-    expect(problem([{ ...bot, scopes: ["admin"] }])).toMatch(/GATEWAY_CLIENTS\[0\]\.scopes contains unknown scope "admin"/);
+    expect(problem([{ ...bot, scopes: ["admin"] }])).toMatch(
+      /GATEWAY_CLIENTS\[0\]\.scopes contains unknown scope "admin"/,
+    );
     expect(problem([{ ...bot, scopes: [] }])).toMatch(/\.scopes must be a non-empty array/);
-    expect(problem([{ name: "x", apiKey: bot.apiKey, scopes: ["read"] }])).toMatch(/apiKey and apiSecret must be given together/);
+    expect(problem([{ name: "x", apiKey: bot.apiKey, scopes: ["read"] }])).toMatch(
+      /apiKey and apiSecret must be given together/,
+    );
     expect(problem([{ name: "x", scopes: ["read"] }])).toMatch(/needs an apiKey\/apiSecret pair or a token/);
     expect(problem([{ ...hook, token: "short" }])).toMatch(/\.token must be 16 to 256 printable ASCII/);
     expect(problem([{ ...hook, symbols: ["BTC USDT"] }])).toMatch(/\.symbols must contain only symbol names/);
-    expect(problem([bot, { ...bot, apiKey: "another-virtual-key-01" }])).toMatch(/\[1\]\.name "bot" is used twice/);
+    expect(problem([bot, { ...bot, apiKey: "another-virtual-key-01" }])).toMatch(
+      /\[1\]\.name "bot" is used twice/,
+    );
     expect(problem([bot, { ...hook, token: bot.apiKey }])).toMatch(/reuses an apiKey or token/);
     expect(problem({ clients: [] })).toMatch(/must be a JSON array/);
   });
@@ -41,7 +57,11 @@ describe("GATEWAY_CLIENTS", () => {
   it("never echoes a secret value in an error, even for broken JSON", () => {
     const secret = "super-secret-value-xyz-123";
     expect(problem(`[{"name":"a","apiKey":"k","apiSecret":"${secret}",}]`)).not.toContain(secret);
-    expect(problem([{ name: "a", apiKey: "virtual-key-0000000001", apiSecret: `${secret} with space`, scopes: ["read"] }])).not.toContain(secret);
+    expect(
+      problem([
+        { name: "a", apiKey: "virtual-key-0000000001", apiSecret: `${secret} with space`, scopes: ["read"] },
+      ]),
+    ).not.toContain(secret);
   });
 });
 

@@ -22,12 +22,16 @@ describe("drop-in signature verification", () => {
     "symbol=BTCUSDT&side=BUY&type=LIMIT&quantity=1&price=9000&timeInForce=GTC&recvWindow=5000&timestamp=1591702613943";
 
   it("accepts Binance's documented HMAC example (signature in the query)", async () => {
-    const result = await verify(`${query}&signature=3c661234138461fcc7a7d8746c6558c9842d4e10870d2ecbedf7777cad694af9`);
+    const result = await verify(
+      `${query}&signature=3c661234138461fcc7a7d8746c6558c9842d4e10870d2ecbedf7777cad694af9`,
+    );
     expect(result.ok).toBe(true);
   });
 
   it("accepts upper-case hex, as Binance does", async () => {
-    const result = await verify(`${query}&signature=3C661234138461FCC7A7D8746C6558C9842D4E10870D2ECBEDF7777CAD694AF9`);
+    const result = await verify(
+      `${query}&signature=3C661234138461FCC7A7D8746C6558C9842D4E10870D2ECBEDF7777CAD694AF9`,
+    );
     expect(result.ok).toBe(true);
   });
 
@@ -40,18 +44,28 @@ describe("drop-in signature verification", () => {
   });
 
   it("rejects an order whose signature was made with another secret", async () => {
-    const result = await verify(`${query}&signature=3c661234138461fcc7a7d8746c6558c9842d4e10870d2ecbedf7777cad694af9`, "", NOW, "another-secret-entirely");
+    const result = await verify(
+      `${query}&signature=3c661234138461fcc7a7d8746c6558c9842d4e10870d2ecbedf7777cad694af9`,
+      "",
+      NOW,
+      "another-secret-entirely",
+    );
     expect(!result.ok && result.error.kind).toBe("signature-invalid");
   });
 
   it("rejects a tampered parameter", async () => {
     const tampered = query.replace("quantity=1", "quantity=9");
-    const result = await verify(`${tampered}&signature=3c661234138461fcc7a7d8746c6558c9842d4e10870d2ecbedf7777cad694af9`);
+    const result = await verify(
+      `${tampered}&signature=3c661234138461fcc7a7d8746c6558c9842d4e10870d2ecbedf7777cad694af9`,
+    );
     expect(!result.ok && result.error.kind).toBe("signature-invalid");
   });
 
   it("rejects non-hex and missing signatures", async () => {
-    expect(await verify(`${query}&signature=zz`)).toEqual({ ok: false, error: { kind: "signature-invalid" } });
+    expect(await verify(`${query}&signature=zz`)).toEqual({
+      ok: false,
+      error: { kind: "signature-invalid" },
+    });
     expect(await verify(query)).toEqual({ ok: false, error: { kind: "signature-missing" } });
   });
 
@@ -84,8 +98,17 @@ describe("timestamp rule", () => {
   });
 
   it("names malformed timestamps and recvWindows", () => {
-    expect(checkTimestamp("12a", undefined, 0)).toEqual({ ok: false, error: { kind: "param-malformed", name: "timestamp" } });
-    expect(checkTimestamp("1", "5.5", 0)).toEqual({ ok: false, error: { kind: "param-malformed", name: "recvWindow" } });
-    expect(checkTimestamp(undefined, undefined, 0)).toEqual({ ok: false, error: { kind: "timestamp-missing" } });
+    expect(checkTimestamp("12a", undefined, 0)).toEqual({
+      ok: false,
+      error: { kind: "param-malformed", name: "timestamp" },
+    });
+    expect(checkTimestamp("1", "5.5", 0)).toEqual({
+      ok: false,
+      error: { kind: "param-malformed", name: "recvWindow" },
+    });
+    expect(checkTimestamp(undefined, undefined, 0)).toEqual({
+      ok: false,
+      error: { kind: "timestamp-missing" },
+    });
   });
 });

@@ -10,7 +10,9 @@ describe("lossless JSON", () => {
   });
 
   it("turns a JSON body into parameters with numbers as written and booleans lowercase", () => {
-    const params = paramsFromJson('{"symbol":"BTCUSDT","quantity":0.00000001,"reduceOnly":true,"price":null,"orderIdList":[1,2]}');
+    const params = paramsFromJson(
+      '{"symbol":"BTCUSDT","quantity":0.00000001,"reduceOnly":true,"price":null,"orderIdList":[1,2]}',
+    );
     expect(params.ok && params.value).toEqual([
       ["symbol", "BTCUSDT"],
       ["quantity", "0.00000001"],

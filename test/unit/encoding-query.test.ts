@@ -5,11 +5,41 @@ import { encodeComponent, encodeParams, parseParams } from "../../shared/encodin
 describe("Binance parameter encoding", () => {
   // The reference connector's table (reference-connector.md, V7): quote_plus with "@" kept.
   const table: [string, string][] = [
-    ["@", "@"], ["~", "~"], [" ", "+"], ["[", "%5B"], ["]", "%5D"], ["{", "%7B"], ["}", "%7D"], ['"', "%22"],
-    ["'", "%27"], [",", "%2C"], [":", "%3A"], ["/", "%2F"], ["?", "%3F"], ["=", "%3D"], ["&", "%26"], ["+", "%2B"],
-    ["*", "%2A"], ["!", "%21"], ["$", "%24"], ["(", "%28"], [")", "%29"], [";", "%3B"], ["#", "%23"], ["%", "%25"],
-    ["é", "%C3%A9"], ["^", "%5E"], ["|", "%7C"], ["`", "%60"], ["<", "%3C"], [">", "%3E"], ["\\", "%5C"],
-    ["_", "_"], [".", "."], ["-", "-"], ["AZaz09", "AZaz09"],
+    ["@", "@"],
+    ["~", "~"],
+    [" ", "+"],
+    ["[", "%5B"],
+    ["]", "%5D"],
+    ["{", "%7B"],
+    ["}", "%7D"],
+    ['"', "%22"],
+    ["'", "%27"],
+    [",", "%2C"],
+    [":", "%3A"],
+    ["/", "%2F"],
+    ["?", "%3F"],
+    ["=", "%3D"],
+    ["&", "%26"],
+    ["+", "%2B"],
+    ["*", "%2A"],
+    ["!", "%21"],
+    ["$", "%24"],
+    ["(", "%28"],
+    [")", "%29"],
+    [";", "%3B"],
+    ["#", "%23"],
+    ["%", "%25"],
+    ["é", "%C3%A9"],
+    ["^", "%5E"],
+    ["|", "%7C"],
+    ["`", "%60"],
+    ["<", "%3C"],
+    [">", "%3E"],
+    ["\\", "%5C"],
+    ["_", "_"],
+    [".", "."],
+    ["-", "-"],
+    ["AZaz09", "AZaz09"],
   ];
   for (const [char, encoded] of table) {
     it(`encodes ${JSON.stringify(char)} as ${encoded}`, () => {
@@ -18,7 +48,9 @@ describe("Binance parameter encoding", () => {
   }
 
   it("percent-encodes non-ASCII symbols as UTF-8, as Binance's docs example does", () => {
-    expect(encodeParams([["symbol", "１２３４５６"]])).toBe("symbol=%EF%BC%91%EF%BC%92%EF%BC%93%EF%BC%94%EF%BC%95%EF%BC%96");
+    expect(encodeParams([["symbol", "１２３４５６"]])).toBe(
+      "symbol=%EF%BC%91%EF%BC%92%EF%BC%93%EF%BC%94%EF%BC%95%EF%BC%96",
+    );
   });
 
   it("keeps @ and turns spaces into + in a client order id", () => {
@@ -40,7 +72,11 @@ describe("Binance parameter encoding", () => {
 
   it("decodes + as a space and keeps parameter order", () => {
     const parsed = parseParams("b=2&a=x+y&c=%40");
-    expect(parsed.ok && parsed.value).toEqual([["b", "2"], ["a", "x y"], ["c", "@"]]);
+    expect(parsed.ok && parsed.value).toEqual([
+      ["b", "2"],
+      ["a", "x y"],
+      ["c", "@"],
+    ]);
   });
 
   it("refuses malformed percent escapes instead of passing them on", () => {
@@ -50,6 +86,9 @@ describe("Binance parameter encoding", () => {
 
   it("reads a parameter without = as an empty value and skips empty segments", () => {
     const parsed = parseParams("a&&b=1");
-    expect(parsed.ok && parsed.value).toEqual([["a", ""], ["b", "1"]]);
+    expect(parsed.ok && parsed.value).toEqual([
+      ["a", ""],
+      ["b", "1"],
+    ]);
   });
 });

@@ -5,12 +5,35 @@ import { resolveRoute } from "../../shared/rest/route.ts";
 import { appendSignature, stampRequest } from "../../shared/rest/upstream-request.ts";
 
 const newOrder: Endpoint = {
-  market: "um", name: "newOrder", method: "POST", path: "/fapi/v1/order", security: "SIGNED",
-  weight: 0, required: ["symbol", "side", "type"], orderPlacement: "single", summary: "New order",
+  market: "um",
+  name: "newOrder",
+  method: "POST",
+  path: "/fapi/v1/order",
+  security: "SIGNED",
+  weight: 0,
+  required: ["symbol", "side", "type"],
+  orderPlacement: "single",
+  summary: "New order",
 };
-const batch: Endpoint = { ...newOrder, name: "placeMultipleOrders", path: "/fapi/v1/batchOrders", orderPlacement: "batch" };
-const algo: Endpoint = { ...newOrder, name: "newAlgoOrder", path: "/fapi/v1/algoOrder", orderPlacement: "algo" };
-const account: Endpoint = { ...newOrder, name: "accountInformationV3", method: "GET", path: "/fapi/v3/account", orderPlacement: undefined };
+const batch: Endpoint = {
+  ...newOrder,
+  name: "placeMultipleOrders",
+  path: "/fapi/v1/batchOrders",
+  orderPlacement: "batch",
+};
+const algo: Endpoint = {
+  ...newOrder,
+  name: "newAlgoOrder",
+  path: "/fapi/v1/algoOrder",
+  orderPlacement: "algo",
+};
+const account: Endpoint = {
+  ...newOrder,
+  name: "accountInformationV3",
+  method: "GET",
+  path: "/fapi/v3/account",
+  orderPlacement: undefined,
+};
 let ids = 0;
 const newId = () => `gw-test-${++ids}`;
 
@@ -28,7 +51,14 @@ describe("routing", () => {
   });
 
   it("refuses paths that are not Binance Futures or mix markets", () => {
-    for (const path of ["/api/v3/order", "/sapi/v1/asset", "/cm/fapi/v1/time", "/um/dapi/v1/time", "/cmx/dapi/v1/time", "/"]) {
+    for (const path of [
+      "/api/v3/order",
+      "/sapi/v1/asset",
+      "/cm/fapi/v1/time",
+      "/um/dapi/v1/time",
+      "/cmx/dapi/v1/time",
+      "/",
+    ]) {
       expect(resolveRoute(path)).toBeNull();
     }
   });
@@ -36,8 +66,21 @@ describe("routing", () => {
 
 describe("preparing the upstream call", () => {
   it("drops the caller's signature, keeps order and placement, and caps recvWindow", () => {
-    const prepared = prepareUpstream("um", account, [["recvWindow", "90000"], ["timestamp", "1"], ["signature", "abc"]], null, newId);
-    expect(prepared.ok && prepared.value.query).toEqual([["recvWindow", "60000"], ["timestamp", "1"]]);
+    const prepared = prepareUpstream(
+      "um",
+      account,
+      [
+        ["recvWindow", "90000"],
+        ["timestamp", "1"],
+        ["signature", "abc"],
+      ],
+      null,
+      newId,
+    );
+    expect(prepared.ok && prepared.value.query).toEqual([
+      ["recvWindow", "60000"],
+      ["timestamp", "1"],
+    ]);
   });
 
   it("refuses duplicated parameter names across query and body", () => {
@@ -46,31 +89,75 @@ describe("preparing the upstream call", () => {
   });
 
   it("assigns newClientOrderId beside symbol, before recvWindow and timestamp", () => {
-    const prepared = prepareUpstream("um", newOrder, [], [["symbol", "BTCUSDT"], ["side", "BUY"], ["recvWindow", "5000"], ["timestamp", "1"]], () => "gw-1");
-    expect(prepared.ok && prepared.value.body).toEqual([["symbol", "BTCUSDT"], ["side", "BUY"], ["newClientOrderId", "gw-1"], ["recvWindow", "5000"], ["timestamp", "1"]]);
-    expect(prepared.ok && prepared.value.reconcile).toEqual({ kind: "order", symbol: "BTCUSDT", clientOrderId: "gw-1" });
+    const prepared = prepareUpstream(
+      "um",
+      newOrder,
+      [],
+      [
+        ["symbol", "BTCUSDT"],
+        ["side", "BUY"],
+        ["recvWindow", "5000"],
+        ["timestamp", "1"],
+      ],
+      () => "gw-1",
+    );
+    expect(prepared.ok && prepared.value.body).toEqual([
+      ["symbol", "BTCUSDT"],
+      ["side", "BUY"],
+      ["newClientOrderId", "gw-1"],
+      ["recvWindow", "5000"],
+      ["timestamp", "1"],
+    ]);
+    expect(prepared.ok && prepared.value.reconcile).toEqual({
+      kind: "order",
+      symbol: "BTCUSDT",
+      clientOrderId: "gw-1",
+    });
   });
 
   it("keeps the caller's client order id", () => {
-    const prepared = prepareUpstream("um", newOrder, [["symbol", "BTCUSDT"], ["newClientOrderId", "mine"]], null, newId);
-    expect(prepared.ok && prepared.value.query).toEqual([["symbol", "BTCUSDT"], ["newClientOrderId", "mine"]]);
-    expect(prepared.ok && prepared.value.reconcile).toEqual({ kind: "order", symbol: "BTCUSDT", clientOrderId: "mine" });
+    const prepared = prepareUpstream(
+      "um",
+      newOrder,
+      [
+        ["symbol", "BTCUSDT"],
+        ["newClientOrderId", "mine"],
+      ],
+      null,
+      newId,
+    );
+    expect(prepared.ok && prepared.value.query).toEqual([
+      ["symbol", "BTCUSDT"],
+      ["newClientOrderId", "mine"],
+    ]);
+    expect(prepared.ok && prepared.value.reconcile).toEqual({
+      kind: "order",
+      symbol: "BTCUSDT",
+      clientOrderId: "mine",
+    });
   });
 
   it("assigns clientAlgoId to algo orders", () => {
     const prepared = prepareUpstream("um", algo, [["symbol", "BTCUSDT"]], null, () => "gw-algo");
-    expect(prepared.ok && prepared.value.query).toEqual([["symbol", "BTCUSDT"], ["clientAlgoId", "gw-algo"]]);
+    expect(prepared.ok && prepared.value.query).toEqual([
+      ["symbol", "BTCUSDT"],
+      ["clientAlgoId", "gw-algo"],
+    ]);
   });
 
   it("assigns ids inside batchOrders without touching numbers, and keeps untouched batches byte for byte", () => {
-    const sent = '[{"symbol":"BTCUSDT","quantity":0.00000001},{"symbol":"ETHUSDT","newClientOrderId":"mine"}]';
+    const sent =
+      '[{"symbol":"BTCUSDT","quantity":0.00000001},{"symbol":"ETHUSDT","newClientOrderId":"mine"}]';
     const prepared = prepareUpstream("um", batch, [["batchOrders", sent]], null, () => "gw-b");
     expect(prepared.ok && prepared.value.query[0]?.[1]).toBe(
       '[{"symbol":"BTCUSDT","quantity":0.00000001,"newClientOrderId":"gw-b"},{"symbol":"ETHUSDT","newClientOrderId":"mine"}]',
     );
     expect(prepared.ok && prepared.value.reconcile).toEqual({
       kind: "batch",
-      orders: [{ symbol: "BTCUSDT", clientOrderId: "gw-b" }, { symbol: "ETHUSDT", clientOrderId: "mine" }],
+      orders: [
+        { symbol: "BTCUSDT", clientOrderId: "gw-b" },
+        { symbol: "ETHUSDT", clientOrderId: "mine" },
+      ],
     });
     const spaced = '[{"symbol": "BTCUSDT", "newClientOrderId": "a"}]';
     const untouched = prepareUpstream("um", batch, [["batchOrders", spaced]], null, newId);
@@ -79,29 +166,62 @@ describe("preparing the upstream call", () => {
 
   it("refuses a batchOrders value that is not a JSON array of orders", () => {
     for (const value of ["not json", '{"symbol":"BTCUSDT"}', "[1]"]) {
-      expect(prepareUpstream("um", batch, [["batchOrders", value]], null, newId)).toEqual({ ok: false, error: { kind: "param-invalid", name: "batchOrders" } });
+      expect(prepareUpstream("um", batch, [["batchOrders", value]], null, newId)).toEqual({
+        ok: false,
+        error: { kind: "param-invalid", name: "batchOrders" },
+      });
     }
   });
 
   it("moves a GET body into the query string", () => {
     const prepared = prepareUpstream("um", account, [["a", "1"]], [["b", "2"]], newId);
-    expect(prepared.ok && [prepared.value.query, prepared.value.body]).toEqual([[["a", "1"], ["b", "2"]], null]);
+    expect(prepared.ok && [prepared.value.query, prepared.value.body]).toEqual([
+      [
+        ["a", "1"],
+        ["b", "2"],
+      ],
+      null,
+    ]);
   });
 });
 
 describe("stamping and signing placement", () => {
-  const base = { market: "um", method: "POST", path: "/fapi/v1/order", security: "SIGNED", placement: null, reconcile: null } as const;
+  const base = {
+    market: "um",
+    method: "POST",
+    path: "/fapi/v1/order",
+    security: "SIGNED",
+    placement: null,
+    reconcile: null,
+  } as const;
 
   it("replaces the caller's timestamp where it was", () => {
-    const { wire, payload } = stampRequest({ ...base, query: [["symbol", "BTCUSDT"], ["timestamp", "1"], ["side", "BUY"]], body: null }, 42);
+    const { wire, payload } = stampRequest(
+      {
+        ...base,
+        query: [
+          ["symbol", "BTCUSDT"],
+          ["timestamp", "1"],
+          ["side", "BUY"],
+        ],
+        body: null,
+      },
+      42,
+    );
     expect(wire.query).toBe("symbol=BTCUSDT&timestamp=42&side=BUY");
     expect(payload).toBe(wire.query);
   });
 
   it("appends the timestamp to the body when there is one, and the signature last", () => {
-    const { wire, payload } = stampRequest({ ...base, query: [["symbol", "BTCUSDT"]], body: [["side", "BUY"]] }, 42);
+    const { wire, payload } = stampRequest(
+      { ...base, query: [["symbol", "BTCUSDT"]], body: [["side", "BUY"]] },
+      42,
+    );
     expect(payload).toBe("symbol=BTCUSDTside=BUY&timestamp=42");
-    expect(appendSignature(wire, "a+b/c=")).toEqual({ query: "symbol=BTCUSDT", body: "side=BUY&timestamp=42&signature=a%2Bb%2Fc%3D" });
+    expect(appendSignature(wire, "a+b/c=")).toEqual({
+      query: "symbol=BTCUSDT",
+      body: "side=BUY&timestamp=42&signature=a%2Bb%2Fc%3D",
+    });
   });
 
   it("signs an otherwise empty request as timestamp=...&signature=...", () => {

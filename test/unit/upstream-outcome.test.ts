@@ -9,31 +9,60 @@ const NOW = 1_700_000_000_000;
 describe("classifying Binance's answers", () => {
   it("passes successes and ordinary client errors through untouched", () => {
     expect(classifyResponse(200, null, "", NOW).kind).toBe("pass-through");
-    expect(classifyResponse(400, null, '{"code":-2013,"msg":"Order does not exist."}', NOW).kind).toBe("pass-through");
+    expect(classifyResponse(400, null, '{"code":-2013,"msg":"Order does not exist."}', NOW).kind).toBe(
+      "pass-through",
+    );
     expect(classifyResponse(403, null, '{"code":-2015,"msg":"x"}', NOW).kind).toBe("pass-through");
   });
 
   it("recognises a restricted location and an HTML 403 from Binance's edge", () => {
-    expect(classifyResponse(451, null, '{"code":0,"msg":"Service unavailable from a restricted location"}', NOW).kind).toBe("restricted-location");
+    expect(
+      classifyResponse(451, null, '{"code":0,"msg":"Service unavailable from a restricted location"}', NOW)
+        .kind,
+    ).toBe("restricted-location");
     expect(classifyResponse(403, null, "<html><body>403 ERROR</body></html>", NOW).kind).toBe("blocked");
   });
 
   it("takes the back-off from Retry-After, then from a 418 body, then a default", () => {
-    expect(classifyResponse(429, "7", '{"code":-1003,"msg":"Too many requests"}', NOW)).toEqual({ kind: "rate-limited", status: 429, code: -1003, until: NOW + 7000 });
+    expect(classifyResponse(429, "7", '{"code":-1003,"msg":"Too many requests"}', NOW)).toEqual({
+      kind: "rate-limited",
+      status: 429,
+      code: -1003,
+      until: NOW + 7000,
+    });
     const body = `{"code":-1003,"msg":"Way too many requests; IP(1.2.3.4) banned until ${NOW + 99_000}. Please use the websocket"}`;
-    expect(classifyResponse(418, null, body, NOW)).toEqual({ kind: "rate-limited", status: 418, code: -1003, until: NOW + 99_000 });
-    expect(classifyResponse(418, null, "", NOW)).toEqual({ kind: "rate-limited", status: 418, code: -1003, until: NOW + 120_000 });
+    expect(classifyResponse(418, null, body, NOW)).toEqual({
+      kind: "rate-limited",
+      status: 418,
+      code: -1003,
+      until: NOW + 99_000,
+    });
+    expect(classifyResponse(418, null, "", NOW)).toEqual({
+      kind: "rate-limited",
+      status: 418,
+      code: -1003,
+      until: NOW + 120_000,
+    });
   });
 
   it("tells an unknown execution from a plain server failure", () => {
     const unknown = '{"code":-1006,"msg":"Unknown error, please check your request or try again later."}';
     expect(classifyResponse(503, null, unknown, NOW).kind).toBe("execution-unknown");
-    expect(classifyResponse(503, null, '{"code":-1001,"msg":"Service Unavailable."}', NOW).kind).toBe("server-error");
+    expect(classifyResponse(503, null, '{"code":-1001,"msg":"Service Unavailable."}', NOW).kind).toBe(
+      "server-error",
+    );
     expect(classifyResponse(502, null, "Bad Gateway", NOW).kind).toBe("server-error");
   });
 
   it("spots -1021 so the clock can be resynchronised", () => {
-    expect(classifyResponse(400, null, '{"code":-1021,"msg":"Timestamp for this request is outside of the recvWindow."}', NOW).kind).toBe("timestamp-rejected");
+    expect(
+      classifyResponse(
+        400,
+        null,
+        '{"code":-1021,"msg":"Timestamp for this request is outside of the recvWindow."}',
+        NOW,
+      ).kind,
+    ).toBe("timestamp-rejected");
   });
 });
 

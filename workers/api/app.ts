@@ -12,7 +12,10 @@ export const app = new Hono<{ Bindings: GatewayEnv }>();
 
 app.get("/gateway/health", async (c) => {
   const options = await loadGatewayOptions(c.env);
-  return c.json(options.ok ? { status: "ok" } : { status: "misconfigured", problem: options.error }, options.ok ? 200 : 500);
+  return c.json(
+    options.ok ? { status: "ok" } : { status: "misconfigured", problem: options.error },
+    options.ok ? 200 : 500,
+  );
 });
 
 app.all("*", async (c) => {

@@ -42,11 +42,16 @@ export async function authenticate(
   if (apiKey === undefined || apiKey === "") throw new GatewayError({ kind: "credentials-missing" });
   const client = await registry.findByApiKey(apiKey);
   if (client === null) throw new GatewayError({ kind: "api-key-unknown" });
-  if (call.bodyKind === "json") throw new GatewayError({ kind: "unsupported-content-type", contentType: "application/json" });
+  if (call.bodyKind === "json")
+    throw new GatewayError({ kind: "unsupported-content-type", contentType: "application/json" });
   if (endpoint.security === "SIGNED") {
     const key = registry.verifyKey(client);
     if (key === null) throw new GatewayError({ kind: "api-key-unknown" });
-    const verified = await verifyDropIn({ rawQuery: call.rawQuery, rawBody: call.rawBody, params }, await key, now);
+    const verified = await verifyDropIn(
+      { rawQuery: call.rawQuery, rawBody: call.rawBody, params },
+      await key,
+      now,
+    );
     if (!verified.ok) throw new GatewayError(verified.error);
   }
   return { client, mode: "drop-in" };

@@ -41,7 +41,8 @@ export async function callBinance(
     return { ok: true, reply: { status: response.status, headers: passOnHeaders(response.headers), body } };
   } catch (cause) {
     // The error's message can carry the URL, which for signed calls holds the signature: only its type is used.
-    const timedOut = cause instanceof DOMException && (cause.name === "TimeoutError" || cause.name === "AbortError");
+    const timedOut =
+      cause instanceof DOMException && (cause.name === "TimeoutError" || cause.name === "AbortError");
     return { ok: false, cause: timedOut ? "timeout" : "network" };
   }
 }

@@ -27,12 +27,29 @@ export interface EgressOptions {
 }
 
 // Cloudflare's documented Durable Object location hints.
-const LOCATION_HINTS = ["wnam", "enam", "sam", "weur", "eeur", "apac", "apac-ne", "apac-se", "oc", "afr", "me"];
+const LOCATION_HINTS = [
+  "wnam",
+  "enam",
+  "sam",
+  "weur",
+  "eeur",
+  "apac",
+  "apac-ne",
+  "apac-se",
+  "oc",
+  "afr",
+  "me",
+];
 
 let cachedGateway: { key: string; options: Promise<Result<GatewayOptions, string>> } | null = null;
 
 export function loadGatewayOptions(env: GatewayEnv): Promise<Result<GatewayOptions, string>> {
-  const key = [env.GATEWAY_CLIENTS, env.UPSTREAM_TIMEOUT_MS, env.MAX_BODY_BYTES, env.BINANCE_LOCATION_HINT].join("\u0000");
+  const key = [
+    env.GATEWAY_CLIENTS,
+    env.UPSTREAM_TIMEOUT_MS,
+    env.MAX_BODY_BYTES,
+    env.BINANCE_LOCATION_HINT,
+  ].join("\u0000");
   if (cachedGateway?.key !== key) cachedGateway = { key, options: readGatewayOptions(env) };
   return cachedGateway.options;
 }
@@ -63,7 +80,9 @@ export function readEgressOptions(env: GatewayEnv): Result<EgressOptions, string
   const restUrl = { um: env.BINANCE_UM_REST_URL, cm: env.BINANCE_CM_REST_URL };
   for (const [market, url] of Object.entries(restUrl)) {
     if (!/^https?:\/\/[^/?#]+$/.test(url ?? "")) {
-      return err(`BINANCE_${market.toUpperCase()}_REST_URL must be an origin such as https://fapi.binance.com`);
+      return err(
+        `BINANCE_${market.toUpperCase()}_REST_URL must be an origin such as https://fapi.binance.com`,
+      );
     }
   }
   const secret = env.BINANCE_API_SECRET || undefined;
@@ -80,7 +99,13 @@ export function readEgressOptions(env: GatewayEnv): Result<EgressOptions, string
   return ok({ restUrl, apiKey: env.BINANCE_API_KEY || null, credential, getRetries: getRetries.value });
 }
 
-function readInteger(name: string, text: string | undefined, fallback: number, min: number, max: number): Result<number, string> {
+function readInteger(
+  name: string,
+  text: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): Result<number, string> {
   if (text === undefined || text.trim() === "") return ok(fallback);
   const value = Number(text);
   if (!Number.isInteger(value) || value < min || value > max) {

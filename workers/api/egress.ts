@@ -49,7 +49,9 @@ export class BinanceEgress extends DurableObject<GatewayEnv> {
     let signer: Signer | null = null;
     if (request.security === "SIGNED") {
       if (options.value.credential === null) {
-        return misconfigured("neither BINANCE_API_SECRET nor BINANCE_PRIVATE_KEY is set, so signed calls cannot be made");
+        return misconfigured(
+          "neither BINANCE_API_SECRET nor BINANCE_PRIVATE_KEY is set, so signed calls cannot be made",
+        );
       }
       const loaded = await signers.get(options.value.credential);
       if (!loaded.ok) return misconfigured(describeKeyError(loaded.error));
@@ -74,7 +76,8 @@ export class BinanceEgress extends DurableObject<GatewayEnv> {
   async #ensureClock(market: Market, origin: string, timeoutMs: number): Promise<void> {
     const clock = this.#clocks.get(market);
     if (clock === undefined) return this.#sync(market, origin, timeoutMs);
-    if (Date.now() - clock.syncedAt > CLOCK_RESYNC_MS) this.ctx.waitUntil(this.#sync(market, origin, timeoutMs));
+    if (Date.now() - clock.syncedAt > CLOCK_RESYNC_MS)
+      this.ctx.waitUntil(this.#sync(market, origin, timeoutMs));
   }
 
   #sync(market: Market, origin: string, timeoutMs: number): Promise<void> {
@@ -82,11 +85,21 @@ export class BinanceEgress extends DurableObject<GatewayEnv> {
     if (running !== undefined) return running;
     const sync = (async () => {
       const sentAt = Date.now();
-      const result = await callBinance(origin, "GET", TIME_PATH[market], { query: "", body: null }, null, timeoutMs);
+      const result = await callBinance(
+        origin,
+        "GET",
+        TIME_PATH[market],
+        { query: "", body: null },
+        null,
+        timeoutMs,
+      );
       const receivedAt = Date.now();
       const serverTime = result.ok && result.reply.status === 200 ? readServerTime(result.reply.body) : null;
       if (serverTime === null) {
-        this.#log.log("warn", "clock sync failed", { market, status: result.ok ? result.reply.status : result.cause });
+        this.#log.log("warn", "clock sync failed", {
+          market,
+          status: result.ok ? result.reply.status : result.cause,
+        });
         return;
       }
       const offset = offsetFromServerTime(serverTime, sentAt, receivedAt);
@@ -99,7 +112,12 @@ export class BinanceEgress extends DurableObject<GatewayEnv> {
 
   #recordBan(market: Market, ban: Ban): void {
     this.#bans = { ...this.#bans, [market]: recordBan(this.#bans[market], ban) };
-    this.#log.log("warn", "upstream back-off", { market, status: ban.status, code: ban.code, until: ban.until });
+    this.#log.log("warn", "upstream back-off", {
+      market,
+      status: ban.status,
+      code: ban.code,
+      until: ban.until,
+    });
     this.ctx.waitUntil(this.ctx.storage.put("bans", this.#bans));
   }
 }

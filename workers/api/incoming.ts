@@ -2,8 +2,8 @@
 // verified over these bytes), the body bounded by MAX_BODY_BYTES while it streams in, and the parameters
 // decoded strictly. JSON bodies are parsed losslessly (see shared/encoding/json-raw.ts).
 
-import { paramsFromJson } from "../../shared/encoding/json-params.ts";
 import { concatBytes } from "../../shared/encoding/bytes.ts";
+import { paramsFromJson } from "../../shared/encoding/json-params.ts";
 import { type Param, parseParams } from "../../shared/encoding/query.ts";
 import { GatewayError } from "./errors.ts";
 
@@ -27,7 +27,8 @@ export async function readIncoming(request: Request, maxBodyBytes: number): Prom
   if (contentType === "application/json") {
     const body = paramsFromJson(rawBody);
     if (!body.ok) {
-      const message = body.error.kind === "invalid-json" ? body.error.message : "the body must be a JSON object";
+      const message =
+        body.error.kind === "invalid-json" ? body.error.message : "the body must be a JSON object";
       throw new GatewayError({ kind: "body-invalid-json", message });
     }
     return { rawQuery, rawBody, query: query.value, body: body.value, bodyKind: "json" };

@@ -18,7 +18,12 @@ import type { EgressReply } from "./upstream-call.ts";
 
 const TIMEOUT_HEADER = "X-Gateway-Timeout-Ms";
 
-export async function proxyRest(request: Request, env: GatewayEnv, options: GatewayOptions, log: Logger): Promise<Response> {
+export async function proxyRest(
+  request: Request,
+  env: GatewayEnv,
+  options: GatewayOptions,
+  log: Logger,
+): Promise<Response> {
   const started = Date.now();
   const url = new URL(request.url);
   const method = request.method.toUpperCase() as HttpMethod;
@@ -56,13 +61,20 @@ async function sendThroughEgress(
   timeoutMs: number,
   method: HttpMethod,
 ): Promise<EgressReply> {
-  const hint = options.locationHint === null ? undefined : { locationHint: options.locationHint as DurableObjectLocationHint };
+  const hint =
+    options.locationHint === null
+      ? undefined
+      : { locationHint: options.locationHint as DurableObjectLocationHint };
   const egress = env.BINANCE_EGRESS.getByName(options.egressName, hint);
   try {
     return await egress.send(request, timeoutMs);
   } catch {
     // The egress object failed mid-call (reset, overloaded): a read can be repeated, a write's fate is unknown.
-    return { kind: "error", reason: method === "GET" ? { kind: "upstream-unreachable", cause: "network" } : { kind: "upstream-timeout" } };
+    return {
+      kind: "error",
+      reason:
+        method === "GET" ? { kind: "upstream-unreachable", cause: "network" } : { kind: "upstream-timeout" },
+    };
   }
 }
 

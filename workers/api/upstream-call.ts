@@ -10,7 +10,12 @@ import type { GatewayErrorReason } from "../../shared/errors.ts";
 import type { Ban } from "../../shared/rest/ban.ts";
 import { classifyResponse } from "../../shared/rest/outcome.ts";
 import { retryDelayMs } from "../../shared/rest/retry.ts";
-import { appendSignature, stampRequest, type UpstreamRequest, unsignedWire } from "../../shared/rest/upstream-request.ts";
+import {
+  appendSignature,
+  stampRequest,
+  type UpstreamRequest,
+  unsignedWire,
+} from "../../shared/rest/upstream-request.ts";
 import type { Signer } from "../../shared/signing/signer.ts";
 import { type BinanceReply, callBinance } from "./binance-rest.ts";
 import type { EgressOptions } from "./config.ts";
@@ -39,7 +44,11 @@ export interface CallDeps {
 
 const RETRY_BASE_MS = 200;
 
-export async function executeCall(deps: CallDeps, request: UpstreamRequest, timeoutMs: number): Promise<EgressReply> {
+export async function executeCall(
+  deps: CallDeps,
+  request: UpstreamRequest,
+  timeoutMs: number,
+): Promise<EgressReply> {
   const origin = deps.options.restUrl[request.market];
   const apiKey = request.security === "NONE" ? null : deps.options.apiKey;
   let retriesLeft = request.method === "GET" ? deps.options.getRetries : 0;
