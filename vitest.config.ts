@@ -1,5 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { gatewaySecrets } from "./test/support/credentials.ts";
 
 // Three projects: pure core tests in Node, the same signing vectors plus the Worker's integration tests inside
 // workerd (the production runtime), and end-to-end tests that run the Worker on a real port with
@@ -26,6 +27,8 @@ export default defineConfig({
             "test/unit/encoding-*.test.ts",
           ],
           globalSetup: ["test/support/fake-exchange-global-setup.ts"],
+          // The files share one fake exchange (workerd cannot start servers), so they take turns.
+          fileParallelism: false,
         },
       },
       {
@@ -37,6 +40,7 @@ export default defineConfig({
 
 function workerTestBindings(fakeExchangeUrl: string): Record<string, string> {
   return {
+    ...gatewaySecrets("hmac"),
     BINANCE_UM_REST_URL: fakeExchangeUrl,
     BINANCE_CM_REST_URL: fakeExchangeUrl,
     BINANCE_UM_WS_URL: fakeExchangeUrl.replace(/^http/, "ws"),

@@ -41,13 +41,22 @@ export function classifyResponse(
   return { kind: "pass-through" };
 }
 
-/** Binance's `{code, msg}` error body, or null for anything else (HTML pages, empty bodies). */
-export function readBinanceError(body: string): { code: number; msg: string } | null {
+export interface BinanceErrorBody {
+  /** null when the body has no numeric code, as Binance's 503 "Unknown error" body does. */
+  readonly code: number | null;
+  readonly msg: string;
+}
+
+/**
+ * A JSON error body: Binance's `{code, msg}`, or the `{timestamp, path, msg}` shape its 503 "Unknown error"
+ * answers carry. null for anything that is not a JSON object (HTML pages, empty bodies).
+ */
+export function readBinanceError(body: string): BinanceErrorBody | null {
   try {
     const parsed: unknown = JSON.parse(body);
-    if (typeof parsed !== "object" || parsed === null) return null;
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return null;
     const { code, msg } = parsed as { code?: unknown; msg?: unknown };
-    return typeof code === "number" ? { code, msg: typeof msg === "string" ? msg : "" } : null;
+    return { code: typeof code === "number" ? code : null, msg: typeof msg === "string" ? msg : "" };
   } catch {
     return null;
   }
@@ -55,7 +64,7 @@ export function readBinanceError(body: string): { code: number; msg: string } | 
 
 // -1006 and -1007 say "execution status unknown"; the 503 "Unknown error, please check your request or try
 // again later." means the same. Binance: do not treat these as failures, check the order.
-function isExecutionUnknown(error: { code: number; msg: string } | null): boolean {
+function isExecutionUnknown(error: BinanceErrorBody | null): boolean {
   if (error === null) return false;
   const msg = error.msg.toLowerCase();
   return (

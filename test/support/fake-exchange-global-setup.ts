@@ -4,12 +4,7 @@
 import type { TestProject } from "vitest/node";
 import { startFakeExchange } from "../fake-exchange/index.ts";
 import { FAKE_EXCHANGE_KEYS } from "./credentials.ts";
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    fakeExchangeUrl: string;
-  }
-}
+import "./provided-context.ts";
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const fake = await startFakeExchange();

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { encodeParams, parseParams } from "../../shared/encoding/query.ts";
 import { createSigner, type SigningCredential } from "../../shared/signing/signer.ts";
-import vectors from "../fixtures/signing-vectors.json";
+import vectors from "../fixtures/signing-vectors.json" with { type: "json" };
 
 type KeyName = keyof typeof vectors.keys;
 

@@ -48,6 +48,10 @@ describe("classifying Binance's answers", () => {
   it("tells an unknown execution from a plain server failure", () => {
     const unknown = '{"code":-1006,"msg":"Unknown error, please check your request or try again later."}';
     expect(classifyResponse(503, null, unknown, NOW).kind).toBe("execution-unknown");
+    // The body Binance really sends with it has no code (hummingbot#6123, LHPControl#16).
+    const observed =
+      '{"timestamp":1690000000000,"path":"/fapi/v1/order","msg":"Unknown error, please check your request or try again later."}';
+    expect(classifyResponse(503, null, observed, NOW).kind).toBe("execution-unknown");
     expect(classifyResponse(503, null, '{"code":-1001,"msg":"Service Unavailable."}', NOW).kind).toBe(
       "server-error",
     );

@@ -1,0 +1,103 @@
+// HTTP control API under /__fake/ for tests that cannot call this process's JS methods (workerd).
+
+import { enqueueFault } from "./faults.ts";
+import { type Json, rawNumber } from "./json.ts";
+import { jsonReply, okJson, type Reply } from "./replies.ts";
+import { type ExchangeState, registerKey, resetState, serverTime } from "./state.ts";
+import type { FakeAlgoOrder, FakeKey, FakeOrder, Market } from "./types.ts";
+
+export const CONTROL_PREFIX = "/__fake/";
+
+function badRequest(message: string): Reply {
+  return jsonReply(400, { error: message });
+}
+
+function parseJsonBody(rawBody: string): unknown {
+  return rawBody.trim() === "" ? undefined : JSON.parse(rawBody);
+}
+
+function marketParam(rawQuery: string): Market {
+  return new URLSearchParams(rawQuery).get("market") === "cm" ? "cm" : "um";
+}
+
+export function orderSnapshot(order: FakeOrder): Json {
+  return { ...order, orderId: rawNumber(order.orderId), params: { ...order.params } };
+}
+
+export function algoOrderSnapshot(order: FakeAlgoOrder): Json {
+  return { ...order, algoId: rawNumber(order.algoId), params: { ...order.params } };
+}
+
+function eachItem(body: unknown, apply: (item: unknown) => void): void {
+  for (const item of Array.isArray(body) ? body : [body]) apply(item);
+}
+
+function asKey(item: unknown): FakeKey {
+  if (typeof item !== "object" || item === null) throw new Error("key must be a JSON object");
+  return item as FakeKey;
+}
+
+function setClock(state: ExchangeState, body: unknown): Reply {
+  const skew = typeof body === "object" && body !== null && "skewMs" in body ? body.skewMs : undefined;
+  if (typeof skew !== "number" || !Number.isFinite(skew)) return badRequest('expected {"skewMs": <number>}');
+  state.skewMs = skew;
+  return okJson({ skewMs: skew, serverTime: serverTime(state) });
+}
+
+function route(
+  state: ExchangeState,
+  method: string,
+  name: string,
+  rawQuery: string,
+  body: unknown,
+): Reply | null {
+  switch (`${method} ${name}`) {
+    case "POST keys":
+      eachItem(body, (item) => registerKey(state, asKey(item)));
+      return okJson({});
+    case "POST clock":
+      return setClock(state, body);
+    case "GET clock":
+      return okJson({ skewMs: state.skewMs, serverTime: serverTime(state) });
+    case "POST faults":
+      eachItem(body, (item) => enqueueFault(state.faults, item));
+      return okJson({});
+    case "DELETE faults":
+      state.faults.length = 0;
+      return okJson({});
+    case "POST reset":
+      resetState(state);
+      return okJson({});
+    case "GET requests":
+      return okJson(state.requests.map((request) => ({ ...request, headers: { ...request.headers } })));
+    case "GET orders":
+      return okJson(state.orders[marketParam(rawQuery)].orders.map(orderSnapshot));
+    case "GET algo-orders":
+      return okJson(state.algo.orders.map(algoOrderSnapshot));
+    case "GET listen-keys":
+      return okJson(
+        state.listenKeys.keys
+          .filter((key) => key.market === marketParam(rawQuery))
+          .map((key) => ({ ...key })),
+      );
+    default:
+      return null;
+  }
+}
+
+/** Answers a /__fake/… request; control requests are never recorded and never faulted. */
+export function handleControlRequest(
+  state: ExchangeState,
+  method: string,
+  path: string,
+  rawQuery: string,
+  rawBody: string,
+): Reply {
+  const name = path.slice(CONTROL_PREFIX.length);
+  try {
+    const reply = route(state, method, name, rawQuery, parseJsonBody(rawBody));
+    return reply ?? jsonReply(404, { error: `no control endpoint ${method} ${path}` });
+  } catch (error) {
+    return badRequest(error instanceof Error ? error.message : String(error));
+  }
+}

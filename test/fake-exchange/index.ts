@@ -1,0 +1,86 @@
+// Public API of the fake Binance Futures exchange (HTTP side).
+
+import type { Server } from "node:http";
+import { enqueueFault } from "./faults.ts";
+import { isListenKeyActive } from "./listen-keys.ts";
+import { startServer } from "./server.ts";
+import { createState, registerKey, resetState, serverTime } from "./state.ts";
+import type {
+  FakeAlgoOrder,
+  FakeExchangeOptions,
+  FakeKey,
+  FakeListenKey,
+  FakeOrder,
+  Fault,
+  Market,
+  RecordedRequest,
+} from "./types.ts";
+
+export { FIRST_ALGO_ID } from "./algo-orders.ts";
+export { FIRST_ORDER_ID } from "./orders.ts";
+export type {
+  AlgoStatus,
+  FakeAlgoOrder,
+  FakeExchangeOptions,
+  FakeKey,
+  FakeListenKey,
+  FakeOrder,
+  Fault,
+  FaultMatch,
+  Market,
+  OrderStatus,
+  RecordedRequest,
+} from "./types.ts";
+
+export interface FakeExchange {
+  /** "http://127.0.0.1:<port>" */
+  readonly url: string;
+  /** The underlying server, e.g. to attach a WebSocketServer({ noServer: true }) to its "upgrade" event. */
+  readonly httpServer: Server;
+  /** API keys Binance would know (replaces a key with the same apiKey). */
+  registerKey(key: FakeKey): void;
+  /** Server time = Date.now() + skew. */
+  setClockSkewMs(ms: number): void;
+  serverTime(): number;
+  /** Queued; each applies to matching requests `times` times (default 1). */
+  injectFault(fault: Fault): void;
+  clearFaults(): void;
+  /** Every non-control request received, in order. */
+  readonly requests: readonly RecordedRequest[];
+  orders(market: Market): readonly FakeOrder[];
+  algoOrders(): readonly FakeAlgoOrder[];
+  listenKeys(market: Market): readonly FakeListenKey[];
+  isListenKeyActive(listenKey: string): boolean;
+  /** Clears orders, algo orders, listen keys, requests, faults, skew and weight counters (keeps keys). */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export async function startFakeExchange(
+  options: FakeExchangeOptions & { port?: number } = {},
+): Promise<FakeExchange> {
+  const state = createState(options);
+  const running = await startServer(state, options.port ?? 0);
+  return {
+    url: running.url,
+    httpServer: running.server,
+    registerKey: (key) => registerKey(state, key),
+    setClockSkewMs: (ms) => {
+      state.skewMs = ms;
+    },
+    serverTime: () => serverTime(state),
+    injectFault: (fault) => enqueueFault(state.faults, fault),
+    clearFaults: () => {
+      state.faults.length = 0;
+    },
+    get requests() {
+      return state.requests;
+    },
+    orders: (market) => state.orders[market].orders,
+    algoOrders: () => state.algo.orders,
+    listenKeys: (market) => state.listenKeys.keys.filter((key) => key.market === market),
+    isListenKeyActive: (listenKey) => isListenKeyActive(state.listenKeys, listenKey, serverTime(state)),
+    reset: () => resetState(state),
+    close: () => running.close(),
+  };
+}

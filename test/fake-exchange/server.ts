@@ -1,0 +1,117 @@
+// The HTTP server: raw request capture, dispatch to the control API or the exchange, clean shutdown.
+// A WebSocket server can later be attached with `new WebSocketServer({ noServer: true })` on `server`'s
+// "upgrade" event; nothing here listens to upgrades yet.
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { CONTROL_PREFIX, handleControlRequest } from "./control-api.ts";
+import { handleExchangeRequest } from "./exchange-request.ts";
+import { binanceError, type Reply } from "./replies.ts";
+import type { ExchangeState } from "./state.ts";
+
+export interface RunningServer {
+  readonly server: Server;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+interface PendingDelay {
+  timer: NodeJS.Timeout;
+  reject: (error: Error) => void;
+}
+
+function flattenHeaders(request: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return out;
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function send(response: ServerResponse, reply: Reply): void {
+  response.writeHead(reply.status, { "Content-Type": reply.contentType, ...reply.headers });
+  response.end(reply.body);
+}
+
+export async function startServer(
+  state: ExchangeState,
+  port = 0,
+  host = "127.0.0.1",
+): Promise<RunningServer> {
+  const pending = new Set<PendingDelay>();
+  let closing = false;
+  let closed: Promise<void> | null = null;
+
+  const wait = (ms: number): Promise<void> =>
+    new Promise((resolve, reject) => {
+      if (closing) return reject(new Error("fake exchange closed"));
+      const entry: PendingDelay = {
+        timer: setTimeout(() => {
+          pending.delete(entry);
+          resolve();
+        }, ms),
+        reject,
+      };
+      pending.add(entry);
+    });
+
+  async function onRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const rawUrl = request.url ?? "/";
+    const queryAt = rawUrl.indexOf("?");
+    const path = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt);
+    const rawQuery = queryAt === -1 ? "" : rawUrl.slice(queryAt + 1);
+    const method = request.method ?? "GET";
+    const rawBody = await readBody(request);
+    if (path.startsWith(CONTROL_PREFIX)) {
+      send(response, handleControlRequest(state, method, path, rawQuery, rawBody));
+      return;
+    }
+    const headers = flattenHeaders(request);
+    const reply = await handleExchangeRequest(state, { method, path, rawQuery, rawBody, headers }, wait);
+    send(response, reply);
+  }
+
+  const server = createServer((request, response) => {
+    onRequest(request, response).catch((error: unknown) => {
+      if (closing) {
+        response.destroy();
+        return;
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      if (!response.headersSent) send(response, binanceError(500, -1000, `fake exchange error: ${message}`));
+      else response.destroy();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("fake exchange: no TCP address");
+
+  return {
+    server,
+    url: `http://${host}:${address.port}`,
+    close: () => {
+      if (closed !== null) return closed;
+      closing = true;
+      for (const entry of pending) {
+        clearTimeout(entry.timer);
+        entry.reject(new Error("fake exchange closed"));
+      }
+      pending.clear();
+      closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,71 @@
+// All mutable state of one fake exchange, and the context handed to endpoint handlers.
+
+import { type AlgoStore, createAlgoStore } from "./algo-orders.ts";
+import type { FaultQueue } from "./faults.ts";
+import { createListenKeyStore, DEFAULT_LISTEN_KEY_VALIDITY_MS, type ListenKeyStore } from "./listen-keys.ts";
+import { clearOrders, createOrderStore, type OrderStore } from "./orders.ts";
+import type { Params } from "./params.ts";
+import type { Reply } from "./replies.ts";
+import { prepareKey, type RegisteredKey } from "./signature.ts";
+import type { FakeExchangeOptions, FakeKey, Market, RecordedRequest } from "./types.ts";
+import { createWeightState, resetWeights, type WeightState } from "./weights.ts";
+
+export interface ExchangeState {
+  readonly keys: Map<string, RegisteredKey>;
+  skewMs: number;
+  readonly faults: FaultQueue;
+  readonly requests: RecordedRequest[];
+  readonly orders: Readonly<Record<Market, OrderStore>>;
+  readonly algo: AlgoStore;
+  readonly listenKeys: ListenKeyStore;
+  readonly weights: WeightState;
+}
+
+export function createState(options: FakeExchangeOptions = {}): ExchangeState {
+  return {
+    keys: new Map(),
+    skewMs: options.clockSkewMs ?? 0,
+    faults: [],
+    requests: [],
+    orders: { um: createOrderStore("um"), cm: createOrderStore("cm") },
+    algo: createAlgoStore(),
+    listenKeys: createListenKeyStore(options.listenKeyValidityMs ?? DEFAULT_LISTEN_KEY_VALIDITY_MS),
+    weights: createWeightState(),
+  };
+}
+
+/** The fake's clock: Date.now() shifted by the configured skew. */
+export function serverTime(state: ExchangeState): number {
+  return Date.now() + state.skewMs;
+}
+
+/** Registers (or replaces) an API key; throws when the key material is malformed. */
+export function registerKey(state: ExchangeState, key: FakeKey): void {
+  state.keys.set(key.apiKey, prepareKey(key));
+}
+
+/** Clears orders, algo orders, listen keys, requests, faults, skew and weight counters; keeps API keys. */
+export function resetState(state: ExchangeState): void {
+  clearOrders(state.orders.um);
+  clearOrders(state.orders.cm);
+  state.algo.orders.length = 0;
+  state.listenKeys.keys.length = 0;
+  state.requests.length = 0;
+  state.faults.length = 0;
+  state.skewMs = 0;
+  resetWeights(state.weights);
+}
+
+export interface HandlerContext {
+  readonly state: ExchangeState;
+  readonly market: Market;
+  readonly method: string;
+  readonly path: string;
+  readonly params: Params;
+  /** The X-MBX-APIKEY header (verified as registered for API-key and signed endpoints). */
+  readonly apiKey: string | null;
+  /** Server time when the request is handled. */
+  readonly now: number;
+}
+
+export type Handler = (context: HandlerContext) => Reply;

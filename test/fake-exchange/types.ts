@@ -1,0 +1,115 @@
+// Public types of the fake Binance Futures exchange.
+
+export type Market = "um" | "cm";
+
+export type FakeKey =
+  | { apiKey: string; type: "hmac"; secret: string }
+  | { apiKey: string; type: "rsa" | "ed25519"; publicKeyPem: string };
+
+/** Restricts a fault to some requests; `path` is exact, or a prefix when it ends with `*`. */
+export interface FaultMatch {
+  method?: string;
+  path?: string;
+}
+
+interface FaultBase {
+  match?: FaultMatch;
+  /** How many matching requests the fault applies to (default 1). */
+  times?: number;
+}
+
+export type Fault =
+  | (FaultBase & { kind: "rate-limit"; status: 429 | 418; retryAfterSeconds?: number; code?: number })
+  | (FaultBase & { kind: "unknown-503"; execute: boolean; code?: number })
+  | (FaultBase & { kind: "server-error"; status: 500 | 502 | 503 | 504 })
+  | (FaultBase & { kind: "restricted-location" })
+  | (FaultBase & { kind: "html-403" })
+  | (FaultBase & { kind: "delay"; ms: number });
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  rawQuery: string;
+  rawBody: string;
+  headers: Record<string, string>;
+  apiKey: string | null;
+  signed: boolean;
+  /** 0 while the request is still being answered (e.g. delayed). */
+  status: number;
+  at: number;
+}
+
+export type OrderStatus = "NEW" | "PARTIALLY_FILLED" | "FILLED" | "CANCELED" | "EXPIRED";
+
+export interface FakeOrder {
+  market: Market;
+  orderId: bigint;
+  clientOrderId: string;
+  symbol: string;
+  side: string;
+  positionSide: string;
+  type: string;
+  origType: string;
+  status: OrderStatus;
+  timeInForce: string;
+  price: string;
+  avgPrice: string;
+  origQty: string;
+  executedQty: string;
+  /** cumQuote on USDⓈ-M, cumBase on COIN-M. */
+  cumAmount: string;
+  stopPrice: string;
+  reduceOnly: boolean;
+  closePosition: boolean;
+  workingType: string;
+  priceProtect: boolean;
+  priceMatch: string;
+  selfTradePreventionMode: string;
+  goodTillDate: string;
+  time: number;
+  updateTime: number;
+  /** Every parameter the order was placed with, decoded. */
+  params: Readonly<Record<string, string>>;
+}
+
+export type AlgoStatus = "NEW" | "CANCELED" | "TRIGGERED" | "FINISHED" | "EXPIRED";
+
+export interface FakeAlgoOrder {
+  algoId: bigint;
+  clientAlgoId: string;
+  algoType: string;
+  orderType: string;
+  symbol: string;
+  side: string;
+  positionSide: string;
+  timeInForce: string;
+  quantity: string;
+  algoStatus: AlgoStatus;
+  triggerPrice: string;
+  price: string;
+  workingType: string;
+  priceMatch: string;
+  selfTradePreventionMode: string;
+  closePosition: boolean;
+  priceProtect: boolean;
+  reduceOnly: boolean;
+  activatePrice: string;
+  callbackRate: string;
+  goodTillDate: string;
+  createTime: number;
+  updateTime: number;
+  params: Readonly<Record<string, string>>;
+}
+
+export interface FakeListenKey {
+  market: Market;
+  listenKey: string;
+  apiKey: string;
+  expiresAt: number;
+}
+
+export interface FakeExchangeOptions {
+  clockSkewMs?: number;
+  /** Validity of a listen key after creation / keepalive (default 60 minutes). */
+  listenKeyValidityMs?: number;
+}
