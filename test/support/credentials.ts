@@ -15,6 +15,11 @@ export const REAL_KEYS = {
     privateKeyPem: vectors.keys.rsa_pkcs8,
     publicKeyPem: vectors.keys.rsa_public_spki,
   },
+  rsaPkcs1: {
+    apiKey: "real-rsa-pkcs1-api-key-0000000000000000000000000000000000000000000",
+    privateKeyPem: vectors.keys.rsa_pkcs1,
+    publicKeyPem: vectors.keys.rsa_public_spki,
+  },
   rsaEncrypted: {
     apiKey: "real-rsa-encrypted-api-key-00000000000000000000000000000000000000",
     privateKeyPem: vectors.keys.rsa_pkcs8_encrypted.pem,
@@ -32,6 +37,7 @@ export const REAL_KEYS = {
 export const FAKE_EXCHANGE_KEYS = [
   { apiKey: REAL_KEYS.hmac.apiKey, type: "hmac", secret: REAL_KEYS.hmac.secret },
   { apiKey: REAL_KEYS.rsa.apiKey, type: "rsa", publicKeyPem: REAL_KEYS.rsa.publicKeyPem },
+  { apiKey: REAL_KEYS.rsaPkcs1.apiKey, type: "rsa", publicKeyPem: REAL_KEYS.rsaPkcs1.publicKeyPem },
   { apiKey: REAL_KEYS.rsaEncrypted.apiKey, type: "rsa", publicKeyPem: REAL_KEYS.rsaEncrypted.publicKeyPem },
   { apiKey: REAL_KEYS.ed25519.apiKey, type: "ed25519", publicKeyPem: REAL_KEYS.ed25519.publicKeyPem },
 ] as const;
