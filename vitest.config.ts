@@ -6,6 +6,9 @@ import { gatewaySecrets } from "./test/support/credentials.ts";
 // workerd (the production runtime), and end-to-end tests that run the Worker on a real port with
 // wrangler's test harness and drive it with real third-party Binance clients. All talk only to the project's
 // fake exchange on 127.0.0.1.
+// The local runtime would fetch a real Request.cf object from Cloudflare; tests have no internet and need none.
+process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
+
 export default defineConfig({
   test: {
     projects: [

@@ -6,6 +6,9 @@ import { createTestHarness } from "wrangler";
 import { type FakeExchange, startFakeExchange } from "../fake-exchange/index.ts";
 import { FAKE_EXCHANGE_KEYS, gatewaySecrets, type RealKeyName } from "./credentials.ts";
 
+// The local runtime would fetch a real Request.cf object from Cloudflare; tests have no internet and need none.
+process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
+
 export interface RunningGateway {
   /** Origin of the gateway, e.g. http://127.0.0.1:41234 */
   readonly url: string;
