@@ -44,6 +44,8 @@ export default defineConfig({
 function workerTestBindings(fakeExchangeUrl: string): Record<string, string> {
   return {
     ...gatewaySecrets("hmac"),
+    // Request logs are asserted in test/e2e/configuration.test.ts; here they would only bury failures.
+    LOG_LEVEL: "error",
     BINANCE_UM_REST_URL: fakeExchangeUrl,
     BINANCE_CM_REST_URL: fakeExchangeUrl,
     BINANCE_UM_WS_URL: fakeExchangeUrl.replace(/^http/, "ws"),

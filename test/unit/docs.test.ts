@@ -18,7 +18,7 @@ function secretNames(): string[] {
 }
 
 function tableRows(): Map<string, { kind: string; fallback: string }> {
-  const rows = [...readme.matchAll(/^\| `([A-Z_]+)` \| (var|secret) \| ([^|]+) \|/gm)];
+  const rows = [...readme.matchAll(/^\|\s*`([A-Z_]+)`\s*\|\s*(var|secret)\s*\|\s*([^|]+?)\s*\|/gm)];
   return new Map(rows.map((m) => [m[1] ?? "", { kind: m[2] ?? "", fallback: (m[3] ?? "").trim() }]));
 }
 
