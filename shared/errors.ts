@@ -11,7 +11,12 @@ export type GatewayErrorReason =
   | DropInError
   | AccessError
   | { readonly kind: "gateway-misconfigured"; readonly message: string }
-  | { readonly kind: "unknown-endpoint"; readonly method: string; readonly path: string }
+  | {
+      readonly kind: "unknown-endpoint";
+      readonly method: string;
+      readonly path: string;
+      readonly pathKnown: boolean;
+    }
   | { readonly kind: "credentials-missing" }
   | { readonly kind: "api-key-unknown" }
   | { readonly kind: "token-unknown" }
@@ -55,7 +60,9 @@ export function toWireError(reason: GatewayErrorReason): WireError {
       return {
         status: 404,
         code: -9001,
-        msg: `${reason.method} ${reason.path} is not a Binance Futures endpoint this gateway serves.`,
+        msg: reason.pathKnown
+          ? `${reason.path} is a Binance Futures endpoint, but not for ${reason.method}.`
+          : `${reason.method} ${reason.path} is not a Binance Futures endpoint this gateway serves.`,
       };
     case "credentials-missing":
       return {

@@ -4,28 +4,7 @@
 // (test/fixtures/reference-connector-rest.tsv) that each entry covers; entries without one are additions.
 
 import type { Endpoint } from "./types.ts";
-
-/** Klines and the other candle endpoints: LIMIT [1,100) → 1, [100,500) → 2, [500,1000] → 5, > 1000 → 10. */
-const KLINE_WEIGHT = {
-  byLimit: [
-    [99, 1],
-    [499, 2],
-    [1000, 5],
-    [1500, 10],
-  ],
-  defaultLimit: 500,
-} as const;
-
-/** Order book: limit 5/10/20/50 → 2, 100 → 5, 500 → 10, 1000 → 20. */
-const DEPTH_WEIGHT = {
-  byLimit: [
-    [50, 2],
-    [100, 5],
-    [500, 10],
-    [1000, 20],
-  ],
-  defaultLimit: 500,
-} as const;
+import { DEPTH_WEIGHT, KLINE_WEIGHT } from "./weights.ts";
 
 export const UM_ENDPOINTS = [
   // ── Market data ──────────────────────────────────────────────────────────────────────────────────────

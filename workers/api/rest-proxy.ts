@@ -3,7 +3,7 @@
 // exceed 2^53), with the weight and order-count headers passed on.
 
 import { authorize } from "../../shared/auth/authorize.ts";
-import { findEndpoint } from "../../shared/catalog/index.ts";
+import { findEndpoint, pathExists } from "../../shared/catalog/index.ts";
 import type { HttpMethod } from "../../shared/catalog/types.ts";
 import { prepareUpstream } from "../../shared/rest/prepare.ts";
 import { resolveRoute } from "../../shared/rest/route.ts";
@@ -30,7 +30,13 @@ export async function proxyRest(
   const route = resolveRoute(url.pathname);
   const endpoint = route === null ? undefined : findEndpoint(route.market, method, route.path);
   if (route === null || endpoint === undefined) {
-    throw new GatewayError({ kind: "unknown-endpoint", method: request.method, path: url.pathname });
+    const pathKnown = route !== null && pathExists(route.market, route.path);
+    throw new GatewayError({
+      kind: "unknown-endpoint",
+      method: request.method,
+      path: url.pathname,
+      pathKnown,
+    });
   }
   const call = await readIncoming(request, options.maxBodyBytes);
   const caller = await authenticate(request.headers, call, endpoint, options.registry, Date.now());
