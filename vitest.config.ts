@@ -32,6 +32,8 @@ export default defineConfig({
           globalSetup: ["test/support/fake-exchange-global-setup.ts"],
           // The files share one fake exchange (workerd cannot start servers), so they take turns.
           fileParallelism: false,
+          // Reconciliation tests wait out a recvWindow on purpose.
+          testTimeout: 15_000,
         },
       },
       {

@@ -135,7 +135,7 @@ export function toWireError(reason: GatewayErrorReason): WireError {
       return {
         status: 400,
         code: -1100,
-        msg: "Illegal characters found in a parameter. (gateway: bad percent-encoding)",
+        msg: "Illegal characters found in a parameter. (gateway: bad percent-encoding or invalid UTF-8)",
       };
     case "body-invalid-json":
       return { status: 400, code: -9004, msg: `Request body is not a valid JSON object: ${reason.message}` };
@@ -157,7 +157,7 @@ export function toWireError(reason: GatewayErrorReason): WireError {
       return {
         status: 403,
         code: -9011,
-        msg: `Binance's edge blocked the gateway's request (HTTP ${reason.status} with an HTML page, not a Binance error). This is usually the egress location or a WAF rule. ${LOCATION_HINT}`,
+        msg: `Binance's edge blocked the gateway's request (HTTP ${reason.status}: ${reason.status < 400 ? "a redirect" : "an HTML page"}, not a Binance answer). This is usually the egress location or a WAF rule. ${LOCATION_HINT}`,
       };
     case "upstream-unreachable":
       return {
@@ -181,13 +181,13 @@ export function toWireError(reason: GatewayErrorReason): WireError {
       return {
         status: 503,
         code: -9013,
-        msg: `Binance answered 'execution status unknown'; the gateway checked and order ${reason.clientOrderId} does not exist, so it was not placed. Sending it again is safe.`,
+        msg: `Binance did not confirm the order; the gateway looked it up until Binance could no longer accept it (its recvWindow had passed) and order ${reason.clientOrderId} does not exist: it was not placed. Sending it again is safe; reuse that client order id.`,
       };
     case "order-outcome-unknown":
       return {
         status: 503,
         code: -9014,
-        msg: `Binance answered 'execution status unknown' and the gateway could not confirm order ${reason.clientOrderId}; query it by that client order id before sending it again.`,
+        msg: `Execution status unknown: Binance did not confirm the order and the gateway could not settle whether it exists. Query it by client order id ${reason.clientOrderId} before sending it again.`,
       };
   }
 }

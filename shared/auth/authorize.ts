@@ -36,24 +36,31 @@ export function authorize(
 }
 
 /**
- * Every symbol a request names, upper-cased: `symbol`, and each `symbol` inside a `batchOrders` JSON array.
- * A batch that does not parse yields an empty string, which no allowlist contains.
+ * Every symbol a request names, upper-cased: each parameter called `symbol` in any letter case, and the same
+ * inside every element of a `batchOrders` JSON array. Case variants count because a server that matches
+ * field names without regard to case would act on them. An element without a string symbol, or a batch that
+ * does not parse, yields an empty string, which no allowlist contains.
  */
 export function symbolsOf(params: readonly Param[]): string[] {
   const symbols: string[] = [];
   for (const [name, value] of params) {
-    if (name === "symbol") symbols.push(value.toUpperCase());
-    if (name !== "batchOrders") continue;
+    if (isSymbolKey(name)) symbols.push(value.toUpperCase());
+    if (name.toLowerCase() !== "batchorders") continue;
     const batch = parseJson(value);
     if (!batch.ok || batch.value.kind !== "array") {
       symbols.push("");
       continue;
     }
     for (const order of batch.value.items) {
-      const symbol =
-        order.kind === "object" ? order.entries.find(([key]) => key === "symbol")?.[1] : undefined;
-      symbols.push(symbol?.kind === "string" ? symbol.value.toUpperCase() : "");
+      const named = order.kind === "object" ? order.entries.filter(([key]) => isSymbolKey(key)) : [];
+      if (named.length === 0) symbols.push("");
+      for (const [, symbol] of named)
+        symbols.push(symbol.kind === "string" ? symbol.value.toUpperCase() : "");
     }
   }
   return symbols;
+}
+
+function isSymbolKey(name: string): boolean {
+  return name.toLowerCase() === "symbol";
 }

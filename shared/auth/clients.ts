@@ -59,7 +59,8 @@ function parseClient(entry: JsonValue, at: string): Result<GatewayClient, Client
   if (entry.kind !== "object") return fail(" must be an object");
   const fields = new Map<string, JsonValue>();
   for (const [key, value] of entry.entries) {
-    if (!FIELDS.has(key)) return fail(` has unknown field "${key}" (expected ${[...FIELDS].join(", ")})`);
+    if (!FIELDS.has(key))
+      return fail(` has unknown field ${shown(key)} (expected ${[...FIELDS].join(", ")})`);
     if (fields.has(key)) return fail(`.${key} is given twice`);
     fields.set(key, value);
   }
@@ -106,8 +107,9 @@ function parseScopes(value: JsonValue | undefined): Result<ReadonlySet<Scope>, s
   for (const item of value.items) {
     const scope = SCOPES.find((s) => item.kind === "string" && item.value === s);
     if (scope === undefined) {
-      const shown = item.kind === "string" ? `"${item.value}"` : "a non-string";
-      return err(`contains unknown scope ${shown} (expected ${SCOPES.join(", ")})`);
+      return err(
+        `contains unknown scope ${item.kind === "string" ? shown(item.value) : "a non-string"} (expected ${SCOPES.join(", ")})`,
+      );
     }
     scopes.add(scope);
   }
@@ -124,4 +126,9 @@ function parseSymbols(value: JsonValue | undefined): Result<ReadonlySet<string> 
     symbols.add(symbol);
   }
   return ok(symbols);
+}
+
+/** A mistyped name is shown only if it looks like one: a credential pasted into the wrong field is not echoed. */
+function shown(text: string): string {
+  return /^[A-Za-z_]{1,24}$/.test(text) ? `"${text}"` : "(a value not shown)";
 }

@@ -5,7 +5,7 @@
 
 import { err, ok, type Result } from "../result.ts";
 import { type JsonValue, parseJson, stringifyJson } from "./json-raw.ts";
-import type { Param } from "./query.ts";
+import { isEncodable, type Param } from "./query.ts";
 
 export type JsonParamsError =
   | { readonly kind: "invalid-json"; readonly message: string }
@@ -18,7 +18,15 @@ export function paramsFromJson(text: string): Result<Param[], JsonParamsError> {
   const params: Param[] = [];
   for (const [name, value] of parsed.value.entries) {
     const text = paramText(value);
-    if (text !== null) params.push([name, text]);
+    if (text === null) continue;
+    // A "\ud800" escape decodes to a lone surrogate, which has no UTF-8 form to send.
+    if (!isEncodable(name) || !isEncodable(text)) {
+      return err({
+        kind: "invalid-json",
+        message: `parameter ${JSON.stringify(name)} holds an unpaired UTF-16 surrogate`,
+      });
+    }
+    params.push([name, text]);
   }
   return ok(params);
 }

@@ -1,6 +1,7 @@
 // Lossless JSON: numbers keep their source text. JSON.parse would turn an order id above 2^53 into a
 // different number and 0.00000001 into "1e-8" when written back, which Binance rejects.
 // Errors read like serde_json's ("expected value at line 1 column 5"), the wording Binance's servers use.
+// Stricter than JSON.parse on purpose: repeated object keys are an error.
 
 import { err, ok, type Result } from "../result.ts";
 
@@ -115,6 +116,9 @@ function parseObject(c: Cursor, depth: number): Result<JsonValue, JsonError> {
     c.skipSpace();
     const key = c.text.charAt(c.pos) === '"' ? readString(c) : null;
     if (key === null) return err(c.fail("key must be a string"));
+    // Parsers disagree on repeated keys (first wins here, last wins in most Java and JS parsers), so an
+    // object that repeats one could be checked as one thing and executed as another: it is refused.
+    if (entries.some(([k]) => k === key)) return err(c.fail("duplicate key"));
     c.skipSpace();
     if (c.text.charAt(c.pos++) !== ":") return err(c.fail("expected `:`"));
     const value = parseValue(c, depth + 1);

@@ -4,10 +4,11 @@
 // in single orders, in each element of batchOrders, and as clientAlgoId on algo orders.
 
 import type { OrderPlacement } from "../catalog/types.ts";
+import { paramText } from "../encoding/json-params.ts";
 import { type JsonValue, parseJson, stringifyJson } from "../encoding/json-raw.ts";
 import type { Param } from "../encoding/query.ts";
 import { err, ok, type Result } from "../result.ts";
-import type { Reconcile } from "./upstream-request.ts";
+import type { Reconcile, SentOrder } from "./upstream-request.ts";
 
 export interface PlacedParams {
   readonly query: Param[];
@@ -23,16 +24,22 @@ export function assignClientOrderIds(
   body: readonly Param[] | null,
   newId: () => string,
 ): Result<PlacedParams, PlacementError> {
-  const all = [...query, ...(body ?? [])];
-  const symbol = all.find(([name]) => name === "symbol")?.[1] ?? "";
   if (placement === "batch") return assignBatch(query, body, newId);
   const idName = placement === "single" ? "newClientOrderId" : "clientAlgoId";
-  const given = all.find(([name]) => name === idName)?.[1];
+  // An empty id is no id (the order could not be looked up by it): it is dropped and one is assigned.
+  const isEmptyId = ([name, value]: Param) => name === idName && value === "";
+  query = query.filter((p) => !isEmptyId(p));
+  body = body === null ? null : body.filter((p) => !isEmptyId(p));
+  const all = [...query, ...(body ?? [])];
+  const value = (name: string) => all.find(([n]) => n === name)?.[1];
+  const symbol = value("symbol") ?? "";
+  const given = value(idName);
   const id = given ?? newId();
+  const sent = { side: value("side") ?? null, quantity: value("quantity") ?? null };
   const reconcile: Reconcile =
     placement === "single"
-      ? { kind: "order", symbol, clientOrderId: id }
-      : { kind: "algo", clientAlgoId: id };
+      ? { kind: "order", symbol, clientOrderId: id, sent }
+      : { kind: "algo", clientAlgoId: id, sent };
   if (given !== undefined) return ok({ query: [...query], body: body && [...body], reconcile });
   // The id goes beside `symbol`, before recvWindow/timestamp, where a client library would have put it.
   const inBody = body?.some(([name]) => name === "symbol") ?? false;
@@ -52,7 +59,7 @@ function assignBatch(
   newId: () => string,
 ): Result<PlacedParams, PlacementError> {
   const invalid = err<PlacementError>({ kind: "param-invalid", name: "batchOrders" });
-  const orders: { symbol: string; clientOrderId: string }[] = [];
+  const orders: { symbol: string; clientOrderId: string; sent: SentOrder }[] = [];
   let found = false;
   const rewrite = (params: readonly Param[]): Param[] | null => {
     const out: Param[] = [];
@@ -70,18 +77,24 @@ function assignBatch(
         if (item.kind !== "object") return null;
         const field = (key: string) => item.entries.find(([k]) => k === key)?.[1];
         const given = field("newClientOrderId");
-        const id = given?.kind === "string" ? given.value : newId();
-        const symbolValue = field("symbol");
-        orders.push({ symbol: symbolValue?.kind === "string" ? symbolValue.value : "", clientOrderId: id });
-        if (given?.kind === "string") {
+        if (given !== undefined && given.kind !== "string") return null;
+        const keep = given !== undefined && given.value !== "";
+        const id = keep ? given.value : newId();
+        const text = (key: string) => {
+          const found = field(key);
+          return found === undefined ? null : paramText(found);
+        };
+        const sent = { side: text("side"), quantity: text("quantity") };
+        orders.push({ symbol: text("symbol") ?? "", clientOrderId: id, sent });
+        if (keep) {
           items.push(item);
           continue;
         }
-        if (given !== undefined) return null;
         changed = true;
+        const others = item.entries.filter(([key]) => key !== "newClientOrderId");
         items.push({
           kind: "object",
-          entries: [...item.entries, ["newClientOrderId", { kind: "string", value: id }]],
+          entries: [...others, ["newClientOrderId", { kind: "string", value: id }]],
         });
       }
       // Untouched batches keep the caller's exact text.

@@ -1,5 +1,8 @@
 // What a Binance response means for the gateway, decided from status, headers and body alone.
 // Only error statuses are inspected; successful bodies pass through untouched and unparsed.
+// A 5xx is a plain failure only when Binance documents it as one ("Internal error; unable to process your
+// request", "Service Unavailable.", -1008 throttled); anything else, an HTML page from the CDN included, may
+// have been executed behind it, and counts as "execution status unknown".
 
 export type UpstreamOutcome =
   | { readonly kind: "pass-through" }
@@ -23,6 +26,8 @@ export function classifyResponse(
   body: string,
   now: number,
 ): UpstreamOutcome {
+  // Redirects are not followed: they would carry the API key (and a 307/308 the signed request) elsewhere.
+  if (status >= 300 && status < 400) return { kind: "blocked" };
   if (status < 400) return { kind: "pass-through" };
   const error = readBinanceError(body);
   if (status === 451) return { kind: "restricted-location" };
@@ -36,8 +41,8 @@ export function classifyResponse(
     };
   }
   if (error?.code === -1021) return { kind: "timestamp-rejected" };
-  if ((status >= 500 || status === 408) && isExecutionUnknown(error)) return { kind: "execution-unknown" };
-  if (status >= 500) return { kind: "server-error" };
+  if (status >= 500 || status === 408)
+    return isKnownFailure(error) ? { kind: "server-error" } : { kind: "execution-unknown" };
   return { kind: "pass-through" };
 }
 
@@ -62,16 +67,18 @@ export function readBinanceError(body: string): BinanceErrorBody | null {
   }
 }
 
-// -1006 and -1007 say "execution status unknown"; the 503 "Unknown error, please check your request or try
-// again later." means the same. Binance: do not treat these as failures, check the order.
-function isExecutionUnknown(error: BinanceErrorBody | null): boolean {
+// Binance's documented 5xx failures: the request was not executed. Everything else in a 5xx (-1006 and -1007
+// "execution status unknown", the 503 "Unknown error, please check your request or try again later.", or a
+// body that is not Binance's) means the outcome must be checked.
+function isKnownFailure(error: BinanceErrorBody | null): boolean {
   if (error === null) return false;
   const msg = error.msg.toLowerCase();
+  if (error.code === -1006 || error.code === -1007 || msg.includes("unknown")) return false;
   return (
-    error.code === -1006 ||
-    error.code === -1007 ||
-    msg.includes("unknown error") ||
-    msg.includes("status unknown")
+    error.code === -1001 ||
+    error.code === -1008 ||
+    msg.includes("service unavailable") ||
+    msg.includes("internal error")
   );
 }
 

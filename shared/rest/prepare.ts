@@ -56,12 +56,24 @@ export function prepareUpstream(
     b = null;
   }
   if (b !== null && b.length === 0) b = null;
-  const base = { market, method: endpoint.method, path: endpoint.path, security: endpoint.security };
-  if (endpoint.orderPlacement === undefined) {
-    return ok({ ...base, query: q, body: b, placement: null, reconcile: null });
-  }
+  const base = {
+    market,
+    method: endpoint.method,
+    path: endpoint.path,
+    security: endpoint.security,
+    countsAsOrder: countsAsOrder(endpoint),
+  };
+  if (endpoint.orderPlacement === undefined) return ok({ ...base, query: q, body: b, reconcile: null });
   const placed = assignClientOrderIds(endpoint.orderPlacement, q, b, newId);
   if (!placed.ok) return placed;
   const { query: pq, body: pb, reconcile } = placed.value;
-  return ok({ ...base, query: pq, body: pb, placement: endpoint.orderPlacement, reconcile });
+  return ok({ ...base, query: pq, body: pb, reconcile });
+}
+
+/** New orders and order modifications count against the account's order-rate limits; cancels do not. */
+function countsAsOrder(endpoint: Endpoint): boolean {
+  return (
+    endpoint.orderPlacement !== undefined ||
+    (endpoint.method === "PUT" && /\/(order|batchOrders)$/.test(endpoint.path))
+  );
 }

@@ -2,7 +2,7 @@
 // Parameters keep the caller's order and placement (query or form body), so a request from an unmodified
 // Binance client goes upstream with the same structure it arrived with, re-signed with the real key.
 
-import type { HttpMethod, Market, OrderPlacement, Security } from "../catalog/types.ts";
+import type { HttpMethod, Market, Security } from "../catalog/types.ts";
 import { encodeParams, type Param } from "../encoding/query.ts";
 
 export interface UpstreamRequest {
@@ -14,18 +14,34 @@ export interface UpstreamRequest {
   readonly query: readonly Param[];
   /** Form-body parameters in order, or null for no body. */
   readonly body: readonly Param[] | null;
-  readonly placement: OrderPlacement | null;
+  /** Counts against Binance's order-rate limits (new and modified orders), so a -1015 hold applies to it. */
+  readonly countsAsOrder: boolean;
   /** How to learn the real outcome when Binance answers "execution status unknown". */
   readonly reconcile: Reconcile | null;
 }
 
 export type Reconcile =
-  | { readonly kind: "order"; readonly symbol: string; readonly clientOrderId: string }
-  | { readonly kind: "algo"; readonly clientAlgoId: string }
+  | {
+      readonly kind: "order";
+      readonly symbol: string;
+      readonly clientOrderId: string;
+      readonly sent: SentOrder;
+    }
+  | { readonly kind: "algo"; readonly clientAlgoId: string; readonly sent: SentOrder }
   | {
       readonly kind: "batch";
-      readonly orders: readonly { readonly symbol: string; readonly clientOrderId: string }[];
+      readonly orders: readonly {
+        readonly symbol: string;
+        readonly clientOrderId: string;
+        readonly sent: SentOrder;
+      }[];
     };
+
+/** What was asked for, so that an older order under a reused client order id is not taken for this one. */
+export interface SentOrder {
+  readonly side: string | null;
+  readonly quantity: string | null;
+}
 
 export interface WireRequest {
   /** Encoded query string without "?" ("" for none). */

@@ -92,7 +92,9 @@ export async function handleExchangeRequest(
   const { delayMs, fault } = takeFaults(state.faults, request.method, request.path);
   if (delayMs > 0) await wait(delayMs);
   let reply: Reply;
-  if (fault === null || (fault.kind === "unknown-503" && fault.execute)) {
+  const executes =
+    fault !== null && (fault.kind === "unknown-503" || fault.kind === "cdn-5xx") && fault.execute;
+  if (fault === null || executes) {
     const processed = processRequest(state, request, record);
     reply = withRateLimitHeaders(state, processed);
     if (fault !== null)
@@ -100,7 +102,9 @@ export async function handleExchangeRequest(
   } else {
     const faulted = faultReply(fault, request.path, serverTime(state));
     reply =
-      fault.kind === "html-403" ? faulted : withRateLimitHeaders(state, { ...NOT_HANDLED, reply: faulted });
+      fault.kind === "html-403" || fault.kind === "cdn-5xx" || fault.kind === "redirect"
+        ? faulted
+        : withRateLimitHeaders(state, { ...NOT_HANDLED, reply: faulted });
   }
   record.status = reply.status;
   return reply;

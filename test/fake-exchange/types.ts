@@ -24,6 +24,10 @@ export type Fault =
   | (FaultBase & { kind: "server-error"; status: 500 | 502 | 503 | 504 })
   | (FaultBase & { kind: "restricted-location" })
   | (FaultBase & { kind: "html-403" })
+  /** An HTML 502/504 page from the CDN in front of Binance; `execute` says whether the origin ran the request. */
+  | (FaultBase & { kind: "cdn-5xx"; status: 502 | 504; execute: boolean })
+  /** A redirect from Binance's edge to another host. */
+  | (FaultBase & { kind: "redirect"; location: string })
   | (FaultBase & { kind: "delay"; ms: number });
 
 export interface RecordedRequest {

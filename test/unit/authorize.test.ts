@@ -67,6 +67,22 @@ describe("symbol allowlist", () => {
     expect(authorize(limited, batch, [["batchOrders", "garbage"]]).ok).toBe(false);
   });
 
+  it("checks every spelling of symbol, at the top level and inside a batch", () => {
+    expect(
+      authorize(limited, order, [
+        ["symbol", "BTCUSDT"],
+        ["Symbol", "ETHUSDT"],
+      ]).ok,
+    ).toBe(false);
+    expect(authorize(limited, batch, [["batchOrders", '[{"symbol":"BTCUSDT","SYMBOL":"ETHUSDT"}]']]).ok).toBe(
+      false,
+    );
+    expect(authorize(limited, batch, [["batchOrders", '[{"symbol":"BTCUSDT","symbol":"ETHUSDT"}]']]).ok).toBe(
+      false,
+    );
+    expect(authorize(limited, batch, [["batchorders", '[{"symbol":"ETHUSDT"}]']]).ok).toBe(false);
+  });
+
   it("refuses account-wide trading calls that name no symbol", () => {
     expect(authorize(limited, positionMode, [["dualSidePosition", "true"]])).toEqual({
       ok: false,

@@ -54,6 +54,14 @@ describe("GATEWAY_CLIENTS", () => {
     expect(problem({ clients: [] })).toMatch(/must be a JSON array/);
   });
 
+  it("does not echo a credential pasted into the wrong field", () => {
+    const token = "tok-0123456789abcdef0123";
+    expect(problem([{ name: "a", token, scopes: ["market", token] }])).toMatch(
+      /unknown scope \(a value not shown\)/,
+    );
+    expect(problem([{ name: "a", token, [token]: true, scopes: ["market"] }])).not.toContain(token);
+  });
+
   it("never echoes a secret value in an error, even for broken JSON", () => {
     const secret = "super-secret-value-xyz-123";
     expect(problem(`[{"name":"a","apiKey":"k","apiSecret":"${secret}",}]`)).not.toContain(secret);

@@ -46,6 +46,16 @@ describe("lossless JSON", () => {
     expect(!params.ok && params.error.kind).toBe("not-an-object");
   });
 
+  it("refuses an object that repeats a key, since parsers disagree on which one wins", () => {
+    const parsed = parseJson('[{"symbol":"BTCUSDT","symbol":"ETHUSDT"}]');
+    expect(!parsed.ok && parsed.error.message).toBe("duplicate key at line 1 column 30");
+  });
+
+  it("refuses parameters holding an unpaired surrogate", () => {
+    const params = paramsFromJson('{"newClientOrderId":"\\ud800"}');
+    expect(!params.ok && params.error.kind).toBe("invalid-json");
+  });
+
   it("decodes string escapes including unicode", () => {
     const parsed = parseJson('"a\\u00e9\\n\\"b"');
     expect(parsed.ok && parsed.value).toEqual({ kind: "string", value: 'aé\n"b' });

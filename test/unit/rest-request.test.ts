@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Endpoint } from "../../shared/catalog/types.ts";
+import type { Param } from "../../shared/encoding/query.ts";
 import { prepareUpstream } from "../../shared/rest/prepare.ts";
 import { resolveRoute } from "../../shared/rest/route.ts";
 import { appendSignature, stampRequest } from "../../shared/rest/upstream-request.ts";
@@ -112,6 +113,7 @@ describe("preparing the upstream call", () => {
       kind: "order",
       symbol: "BTCUSDT",
       clientOrderId: "gw-1",
+      sent: { side: "BUY", quantity: null },
     });
   });
 
@@ -134,7 +136,61 @@ describe("preparing the upstream call", () => {
       kind: "order",
       symbol: "BTCUSDT",
       clientOrderId: "mine",
+      sent: { side: null, quantity: null },
     });
+  });
+
+  it("replaces an empty newClientOrderId, which could not be looked up, with an assigned one", () => {
+    const single = prepareUpstream(
+      "um",
+      newOrder,
+      [
+        ["symbol", "BTCUSDT"],
+        ["newClientOrderId", ""],
+      ],
+      null,
+      () => "gw-e",
+    );
+    expect(single.ok && single.value.query).toEqual([
+      ["symbol", "BTCUSDT"],
+      ["newClientOrderId", "gw-e"],
+    ]);
+    const inBatch = prepareUpstream(
+      "um",
+      batch,
+      [["batchOrders", '[{"symbol":"BTCUSDT","newClientOrderId":""}]']],
+      null,
+      () => "gw-f",
+    );
+    expect(inBatch.ok && inBatch.value.query[0]?.[1]).toBe(
+      '[{"symbol":"BTCUSDT","newClientOrderId":"gw-f"}]',
+    );
+  });
+
+  it("counts new and modified orders against the order-rate limit, not cancels", () => {
+    const modify: Endpoint = { ...newOrder, name: "modifyOrder", method: "PUT", orderPlacement: undefined };
+    const cancel: Endpoint = {
+      ...newOrder,
+      name: "cancelOrder",
+      method: "DELETE",
+      orderPlacement: undefined,
+    };
+    const counts = (endpoint: Endpoint) => {
+      const params: Param[] = [
+        ["symbol", "BTCUSDT"],
+        ["batchOrders", '[{"symbol":"BTCUSDT"}]'],
+      ];
+      const prepared = prepareUpstream("um", endpoint, params, null, newId);
+      return prepared.ok && prepared.value.countsAsOrder;
+    };
+    expect([
+      counts(newOrder),
+      counts(batch),
+      counts(algo),
+      counts(modify),
+      counts(cancel),
+      counts(account),
+    ]).toEqual([true, true, true, true, false, false]);
   });
 
   it("assigns clientAlgoId to algo orders", () => {
@@ -155,8 +211,8 @@ describe("preparing the upstream call", () => {
     expect(prepared.ok && prepared.value.reconcile).toEqual({
       kind: "batch",
       orders: [
-        { symbol: "BTCUSDT", clientOrderId: "gw-b" },
-        { symbol: "ETHUSDT", clientOrderId: "mine" },
+        { symbol: "BTCUSDT", clientOrderId: "gw-b", sent: { side: null, quantity: "0.00000001" } },
+        { symbol: "ETHUSDT", clientOrderId: "mine", sent: { side: null, quantity: null } },
       ],
     });
     const spaced = '[{"symbol": "BTCUSDT", "newClientOrderId": "a"}]';
@@ -191,7 +247,7 @@ describe("stamping and signing placement", () => {
     method: "POST",
     path: "/fapi/v1/order",
     security: "SIGNED",
-    placement: null,
+    countsAsOrder: true,
     reconcile: null,
   } as const;
 

@@ -55,7 +55,38 @@ describe("classifying Binance's answers", () => {
     expect(classifyResponse(503, null, '{"code":-1001,"msg":"Service Unavailable."}', NOW).kind).toBe(
       "server-error",
     );
-    expect(classifyResponse(502, null, "Bad Gateway", NOW).kind).toBe("server-error");
+    expect(
+      classifyResponse(
+        500,
+        null,
+        '{"code":-1001,"msg":"Internal error; unable to process your request. Please try again."}',
+        NOW,
+      ).kind,
+    ).toBe("server-error");
+    expect(
+      classifyResponse(503, null, '{"code":-1008,"msg":"Request throttled by system-level protection."}', NOW)
+        .kind,
+    ).toBe("server-error");
+  });
+
+  it("treats a 5xx that is not a documented failure, an HTML page included, as possibly executed", () => {
+    expect(classifyResponse(502, null, "<html><body>502 Bad Gateway</body></html>", NOW).kind).toBe(
+      "execution-unknown",
+    );
+    expect(classifyResponse(504, null, "", NOW).kind).toBe("execution-unknown");
+    expect(
+      classifyResponse(
+        500,
+        null,
+        '{"code":-1000,"msg":"An unknown error occured while processing the request."}',
+        NOW,
+      ).kind,
+    ).toBe("execution-unknown");
+  });
+
+  it("does not follow redirects: a 3xx is a block", () => {
+    expect(classifyResponse(302, null, "", NOW).kind).toBe("blocked");
+    expect(classifyResponse(307, null, "", NOW).kind).toBe("blocked");
   });
 
   it("spots -1021 so the clock can be resynchronised", () => {
@@ -73,11 +104,11 @@ describe("classifying Binance's answers", () => {
 describe("back-off state", () => {
   it("holds every call during an IP ban, and only new orders during an order-rate ban", () => {
     const ipBan = recordBan(NO_BANS, { status: 429, code: -1003, until: NOW + 1000 });
-    expect(activeBan(ipBan, null, NOW)?.code).toBe(-1003);
-    expect(activeBan(ipBan, null, NOW + 1000)).toBeNull();
+    expect(activeBan(ipBan, false, NOW)?.code).toBe(-1003);
+    expect(activeBan(ipBan, false, NOW + 1000)).toBeNull();
     const orderBan = recordBan(NO_BANS, { status: 429, code: -1015, until: NOW + 1000 });
-    expect(activeBan(orderBan, null, NOW)).toBeNull();
-    expect(activeBan(orderBan, "single", NOW)?.code).toBe(-1015);
+    expect(activeBan(orderBan, false, NOW)).toBeNull();
+    expect(activeBan(orderBan, true, NOW)?.code).toBe(-1015);
   });
 
   it("never shortens a ban it already holds", () => {

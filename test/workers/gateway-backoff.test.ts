@@ -74,6 +74,12 @@ describe("back-off after Binance's rate limits", () => {
     const held = await gateway("/fapi/v1/order", { method: "POST", headers: form, body: order });
     expect(held.status).toBe(429);
     expect(((await held.json()) as { code: number }).code).toBe(-1015);
+    const modify = await gateway("/fapi/v1/order", {
+      method: "PUT",
+      headers: form,
+      body: "symbol=BTCUSDT&orderId=1&side=BUY&quantity=1&price=101",
+    });
+    expect(modify.status).toBe(429);
     expect((await gateway("/fapi/v3/account", { headers: hook })).status).toBe(200);
     const cancel = await gateway("/fapi/v1/allOpenOrders?symbol=BTCUSDT", {
       method: "DELETE",

@@ -1,5 +1,6 @@
 // Upstream faults injected at the fake exchange: unknown order outcomes are reconciled, reads are retried,
 // writes are never sent twice, and geo-blocking is explained.
+import { abortAllDurableObjects } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { beforeEach, describe, expect, inject, it } from "vitest";
 import { CLIENTS } from "../support/credentials.ts";
@@ -40,7 +41,7 @@ describe("503 'execution status unknown' on orders", () => {
     expect(await upstreamCalls("POST", "/fapi/v1/order")).toBe(1);
   });
 
-  it("says so when the order was not placed, after looking more than once", async () => {
+  it("says it was not placed only once Binance could no longer accept it", async () => {
     await fake.injectFault({
       kind: "unknown-503",
       execute: false,
@@ -49,15 +50,64 @@ describe("503 'execution status unknown' on orders", () => {
     const response = await gateway("/fapi/v1/order", {
       method: "POST",
       headers: form,
-      body: `${limitOrder}&newClientOrderId=my-order-1`,
+      body: `${limitOrder}&newClientOrderId=my-order-1&recvWindow=500`,
     });
     const body = (await response.json()) as { code: number; msg: string };
     expect(response.status).toBe(503);
     expect(body.code).toBe(-9013);
-    expect(body.msg).toMatch(/order my-order-1 does not exist, so it was not placed/);
+    expect(body.msg).toMatch(/order my-order-1 does not exist: it was not placed/);
     expect(await fake.orders("um")).toHaveLength(0);
-    expect(await upstreamCalls("POST", "/fapi/v1/order")).toBe(1);
-    expect(await upstreamCalls("GET", "/fapi/v1/order")).toBe(3);
+    const requests = await fake.requests();
+    const placed = requests.find((r) => r.method === "POST" && r.path === "/fapi/v1/order");
+    const lookups = requests.filter((r) => r.method === "GET" && r.path === "/fapi/v1/order");
+    const stamped = Number(new URLSearchParams(placed?.rawBody).get("timestamp"));
+    // The last look happened after timestamp + recvWindow (500) + the gateway's 2 s margin.
+    expect(lookups.length).toBeGreaterThan(1);
+    expect(Number(new URLSearchParams(lookups.at(-1)?.rawQuery).get("timestamp"))).toBeGreaterThan(
+      stamped + 2500,
+    );
+    expect(requests.filter((r) => r.method === "POST")).toHaveLength(1);
+  });
+
+  it("finds an order that lands after several empty looks, instead of calling it not placed", async () => {
+    await fake.injectFault({ kind: "delay", ms: 2500, match: { method: "POST", path: "/fapi/v1/order" } });
+    const response = await gateway("/fapi/v1/order", {
+      method: "POST",
+      headers: { ...form, "X-Gateway-Timeout-Ms": "1000" },
+      body: limitOrder,
+    });
+    expect(response.status, await response.text()).toBe(200);
+    expect(response.headers.get("x-gateway-reconciled")).toBe("found");
+    const lookups = (await fake.requests()).filter((r) => r.method === "GET" && r.path === "/fapi/v1/order");
+    expect(lookups.map((r) => r.status)).toContain(400);
+  });
+
+  it("does not take an older order under a reused client order id for the new one", async () => {
+    const placed = await gateway("/fapi/v1/order", {
+      method: "POST",
+      headers: form,
+      body: `${limitOrder}&newClientOrderId=reused-1`,
+    });
+    expect(placed.status).toBe(200);
+    const cancelled = await gateway("/fapi/v1/order?symbol=BTCUSDT&origClientOrderId=reused-1", {
+      method: "DELETE",
+      headers: hook,
+    });
+    expect(cancelled.status).toBe(200);
+    await fake.injectFault({
+      kind: "unknown-503",
+      execute: false,
+      match: { method: "POST", path: "/fapi/v1/order" },
+    });
+    const response = await gateway("/fapi/v1/order", {
+      method: "POST",
+      headers: form,
+      body: "symbol=BTCUSDT&side=SELL&type=LIMIT&timeInForce=GTC&quantity=5&price=200&newClientOrderId=reused-1&recvWindow=500",
+    });
+    const body = (await response.json()) as { code: number; msg: string };
+    expect(response.status).toBe(503);
+    expect(body.code).toBe(-9014);
+    expect(body.msg).toMatch(/Query it by client order id reused-1/);
   });
 
   it("reconciles each order of a batch", async () => {
@@ -106,17 +156,51 @@ describe("503 'execution status unknown' on orders", () => {
     expect(response.status, text).toBe(200);
     expect(text).toMatch(/"clientAlgoId":"gw-[0-9a-f]{32}"/);
   });
+});
 
-  it("reconciles an order whose answer never came back in time", async () => {
-    await fake.injectFault({ kind: "delay", ms: 1000, match: { method: "POST", path: "/fapi/v1/order" } });
-    const response = await gateway("/fapi/v1/order", {
+describe("the egress object failing mid-call", () => {
+  it("tells the caller which client order id to check when the order's fate is unknown", async () => {
+    await fake.injectFault({ kind: "delay", ms: 1500, match: { method: "POST", path: "/fapi/v1/order" } });
+    const pending = gateway("/fapi/v1/order", {
       method: "POST",
-      headers: { ...form, "X-Gateway-Timeout-Ms": "200" },
-      body: limitOrder,
+      headers: form,
+      body: `${limitOrder}&newClientOrderId=mid-call-1`,
     });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await abortAllDurableObjects();
+    const response = await pending;
+    const body = (await response.json()) as { code: number; msg: string };
+    expect(response.status).toBe(503);
+    expect(body.code).toBe(-9014);
+    expect(body.msg).toMatch(/client order id mid-call-1/);
+  });
+});
+
+describe("answers that are not Binance's", () => {
+  it("reconciles an order answered by an HTML 502 from the CDN, which may have executed it", async () => {
+    await fake.injectFault({
+      kind: "cdn-5xx",
+      status: 502,
+      execute: true,
+      match: { method: "POST", path: "/fapi/v1/order" },
+    });
+    const response = await gateway("/fapi/v1/order", { method: "POST", headers: form, body: limitOrder });
     expect(response.status, await response.text()).toBe(200);
     expect(response.headers.get("x-gateway-reconciled")).toBe("found");
-    expect(await fake.orders("um")).toHaveLength(1);
+  });
+
+  it("does not follow a redirect, which would carry the API key elsewhere", async () => {
+    await fake.injectFault({
+      kind: "redirect",
+      location: "http://127.0.0.1:9/elsewhere",
+      match: { path: "/fapi/v3/account" },
+    });
+    const response = await gateway("/fapi/v3/account", { headers: hook });
+    const body = (await response.json()) as { code: number; msg: string };
+    expect(response.status).toBe(403);
+    expect(body.code).toBe(-9011);
+    expect(body.msg).toMatch(/HTTP 302: a redirect/);
+    expect(await upstreamCalls("GET", "/fapi/v3/account")).toBe(1);
   });
 });
 
@@ -159,8 +243,9 @@ describe("retries", () => {
     expect(await upstreamCalls("POST", "/fapi/v1/leverage")).toBe(1);
   });
 
-  it("answers -1007 when a write times out and cannot be reconciled", async () => {
-    await fake.injectFault({ kind: "delay", ms: 1000, match: { method: "POST", path: "/fapi/v1/leverage" } });
+  it("answers -1007 when a write times out and cannot be reconciled, waiting at least a second", async () => {
+    await fake.injectFault({ kind: "delay", ms: 2000, match: { method: "POST", path: "/fapi/v1/leverage" } });
+    const started = Date.now();
     const response = await gateway("/fapi/v1/leverage", {
       method: "POST",
       headers: { ...form, "X-Gateway-Timeout-Ms": "150" },
@@ -169,6 +254,7 @@ describe("retries", () => {
     const body = (await response.json()) as { code: number };
     expect(response.status).toBe(504);
     expect(body.code).toBe(-1007);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     expect(await upstreamCalls("POST", "/fapi/v1/leverage")).toBe(1);
   });
 });

@@ -258,6 +258,67 @@ describe("refused before anything is forwarded", () => {
   });
 });
 
+describe("inputs built to be read one way and executed another", () => {
+  const order = { side: "BUY", type: "LIMIT", timeInForce: "GTC", quantity: "1", price: "100" };
+
+  it("a batch order that names its symbol twice", async () => {
+    const batch = `[{"symbol":"BTCUSDT","symbol":"ETHUSDT","side":"BUY","type":"MARKET","quantity":"1"}]`;
+    const limited = await signedQuery(CLIENTS.btcOnly.apiSecret, `batchOrders=${encodeURIComponent(batch)}`);
+    const response = await gateway(`/fapi/v1/batchOrders?${limited}`, {
+      method: "POST",
+      headers: { "X-MBX-APIKEY": CLIENTS.btcOnly.apiKey },
+    });
+    await expectRefused(response, 401, -2015, /may not trade an unreadable symbol/);
+    const open = await signedQuery(CLIENTS.trader.apiSecret, `batchOrders=${encodeURIComponent(batch)}`);
+    const refused = await gateway(`/fapi/v1/batchOrders?${open}`, {
+      method: "POST",
+      headers: { "X-MBX-APIKEY": CLIENTS.trader.apiKey },
+    });
+    await expectRefused(refused, 400, -1130, "Data sent for parameter 'batchOrders' is not valid.");
+  });
+
+  it("a symbol spelled in another letter case, top level or in a batch", async () => {
+    const top = await signedQuery(
+      CLIENTS.btcOnly.apiSecret,
+      "symbol=BTCUSDT&SYMBOL=ETHUSDT&side=BUY&type=MARKET&quantity=1",
+    );
+    const response = await gateway(`/fapi/v1/order?${top}`, {
+      method: "POST",
+      headers: { "X-MBX-APIKEY": CLIENTS.btcOnly.apiKey },
+    });
+    await expectRefused(response, 401, -2015, /may not trade ETHUSDT/);
+    const batch = JSON.stringify([{ SYMBOL: "ETHUSDT", symbol: "BTCUSDT", ...order }]);
+    const query = await signedQuery(CLIENTS.btcOnly.apiSecret, `batchOrders=${encodeURIComponent(batch)}`);
+    const inBatch = await gateway(`/fapi/v1/batchOrders?${query}`, {
+      method: "POST",
+      headers: { "X-MBX-APIKEY": CLIENTS.btcOnly.apiKey },
+    });
+    await expectRefused(inBatch, 401, -2015, /may not trade ETHUSDT/);
+  });
+
+  it("a JSON string with an unpaired surrogate", async () => {
+    const response = await gateway("/fapi/v1/order", {
+      method: "POST",
+      headers: { Authorization: `Bearer ${CLIENTS.hook.token}`, "Content-Type": "application/json" },
+      body: '{"symbol":"BTCUSDT","side":"BUY","type":"MARKET","quantity":"1","newClientOrderId":"\\ud800"}',
+    });
+    await expectRefused(response, 400, -9004, /unpaired UTF-16 surrogate/);
+  });
+
+  it("a form body that is not valid UTF-8", async () => {
+    const bytes = new Uint8Array([...new TextEncoder().encode("symbol=BTCUSDT&x="), 0xff, 0xfe]);
+    const response = await gateway("/fapi/v1/order", {
+      method: "POST",
+      headers: {
+        Authorization: `Bearer ${CLIENTS.hook.token}`,
+        "Content-Type": "application/x-www-form-urlencoded",
+      },
+      body: bytes,
+    });
+    await expectRefused(response, 400, -1100, /invalid UTF-8/);
+  });
+});
+
 describe("secrets stay out of answers", () => {
   it("never echoes a signature or key in an error", async () => {
     const signature = await hmacHex("wrong-secret-000000000000", order);

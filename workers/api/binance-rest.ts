@@ -35,7 +35,14 @@ export async function callBinance(
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), timeoutMs);
   try {
-    const response = await fetch(url, { method, headers, body: wire.body, signal: deadline.signal });
+    const response = await fetch(url, {
+      method,
+      headers,
+      body: wire.body,
+      signal: deadline.signal,
+      // A redirect would carry the API key (and, for 307/308, the signed request) to another host.
+      redirect: "manual",
+    });
     const body = await response.arrayBuffer();
     return { ok: true, reply: { status: response.status, headers: passOnHeaders(response.headers), body } };
   } catch {

@@ -59,7 +59,7 @@ async function readGatewayOptions(env: GatewayEnv): Promise<Result<GatewayOption
   if (!clients.ok) return err(clients.error.message);
   const timeoutMs = readInteger("UPSTREAM_TIMEOUT_MS", env.UPSTREAM_TIMEOUT_MS, 10_000, 100, 120_000);
   if (!timeoutMs.ok) return timeoutMs;
-  const maxBodyBytes = readInteger("MAX_BODY_BYTES", env.MAX_BODY_BYTES, 65_536, 1024, 10_485_760);
+  const maxBodyBytes = readInteger("MAX_BODY_BYTES", env.MAX_BODY_BYTES, 65_536, 1024, 1_048_576);
   if (!maxBodyBytes.ok) return maxBodyBytes;
   const hint = (env.BINANCE_LOCATION_HINT ?? "").trim();
   if (hint !== "" && !LOCATION_HINTS.includes(hint)) {

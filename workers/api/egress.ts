@@ -7,6 +7,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Market } from "../../shared/catalog/types.ts";
 import { activeBan, type Ban, type BanState, NO_BANS, recordBan } from "../../shared/rest/ban.ts";
 import { CLOCK_RESYNC_MS, offsetFromServerTime } from "../../shared/rest/clock.ts";
+import { classifyResponse } from "../../shared/rest/outcome.ts";
 import type { UpstreamRequest } from "../../shared/rest/upstream-request.ts";
 import type { KeyError } from "../../shared/signing/private-key.ts";
 import { type Signer, SignerCache } from "../../shared/signing/signer.ts";
@@ -41,7 +42,8 @@ export class BinanceEgress extends DurableObject<GatewayEnv> {
   async send(request: UpstreamRequest, timeoutMs: number): Promise<EgressReply> {
     const options = readEgressOptions(this.env);
     if (!options.ok) return misconfigured(options.error);
-    const ban = activeBan(this.#bans[request.market], request.placement, Date.now());
+    // Checked here too (executeCall checks before every attempt) so that not even a clock sync goes out.
+    const ban = activeBan(this.#bans[request.market], request.countsAsOrder, Date.now());
     if (ban !== null) return { kind: "error", reason: { kind: "upstream-banned", ...ban } };
     if (request.security !== "NONE" && options.value.apiKey === null) {
       return misconfigured("BINANCE_API_KEY is not set, so calls that need Binance's API key cannot be made");
@@ -66,6 +68,7 @@ export class BinanceEgress extends DurableObject<GatewayEnv> {
         serverTime: (market) => Date.now() + (this.#clocks.get(market)?.offset ?? 0),
         resyncClock: (market) => this.#sync(market, options.value.restUrl[market], timeoutMs),
         recordBan: (market, newBan) => this.#recordBan(market, newBan),
+        activeBan: (market, countsAsOrder) => activeBan(this.#bans[market], countsAsOrder, Date.now()),
       },
       request,
       timeoutMs,
@@ -94,6 +97,17 @@ export class BinanceEgress extends DurableObject<GatewayEnv> {
         timeoutMs,
       );
       const receivedAt = Date.now();
+      if (result.ok && (result.reply.status === 429 || result.reply.status === 418)) {
+        const text = new TextDecoder().decode(result.reply.body);
+        const outcome = classifyResponse(
+          result.reply.status,
+          result.reply.headers["retry-after"] ?? null,
+          text,
+          receivedAt,
+        );
+        if (outcome.kind === "rate-limited")
+          this.#recordBan(market, { status: outcome.status, code: outcome.code, until: outcome.until });
+      }
       const serverTime = result.ok && result.reply.status === 200 ? readServerTime(result.reply.body) : null;
       if (serverTime === null) {
         this.#log.log("warn", "clock sync failed", {

@@ -58,5 +58,10 @@ async function readBodyText(request: Request, limit: number): Promise<string> {
     }
     chunks.push(value);
   }
-  return new TextDecoder().decode(concatBytes(...chunks));
+  try {
+    // Strict: invalid UTF-8 is refused rather than silently turned into U+FFFD and forwarded.
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(concatBytes(...chunks));
+  } catch {
+    throw new GatewayError({ kind: "query-malformed" });
+  }
 }

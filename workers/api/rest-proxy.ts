@@ -44,7 +44,13 @@ export async function proxyRest(
   if (!allowed.ok) throw new GatewayError(allowed.error);
   const upstream = prepareUpstream(route.market, endpoint, call.query, call.body, newClientOrderId);
   if (!upstream.ok) throw new GatewayError(upstream.error);
-  const reply = await sendThroughEgress(env, options, upstream.value, timeoutFor(request, options), method);
+  const reply = await sendThroughEgress(
+    env,
+    options,
+    upstream.value,
+    timeoutFor(request, options, method),
+    method,
+  );
   const response = render(reply);
   log.log("info", "request", {
     client: caller.client.name,
@@ -75,12 +81,13 @@ async function sendThroughEgress(
   try {
     return await egress.send(request, timeoutMs);
   } catch {
-    // The egress object failed mid-call (reset, overloaded): a read can be repeated, a write's fate is unknown.
-    return {
-      kind: "error",
-      reason:
-        method === "GET" ? { kind: "upstream-unreachable", cause: "network" } : { kind: "upstream-timeout" },
-    };
+    // The egress object failed mid-call (reset, overloaded): a read can be repeated, a write's fate is unknown,
+    // and for an order the caller is told which client order id(s) to check.
+    if (method === "GET")
+      return { kind: "error", reason: { kind: "upstream-unreachable", cause: "network" } };
+    const ids = clientOrderIdsOf(request);
+    if (ids === null) return { kind: "error", reason: { kind: "upstream-timeout" } };
+    return { kind: "error", reason: { kind: "order-outcome-unknown", clientOrderId: ids } };
   }
 }
 
@@ -88,13 +95,29 @@ function render(reply: EgressReply): Response {
   if (reply.kind === "error") return renderError(reply.reason);
   const headers = new Headers(reply.headers);
   if (reply.reconciled !== undefined) headers.set("X-Gateway-Reconciled", reply.reconciled);
-  return new Response(reply.body, { status: reply.status, headers });
+  // A status that cannot carry a body (Binance does not send these, but a proxy might) must not get one.
+  const bodyless = reply.status === 204 || reply.status === 205 || reply.status === 304;
+  return new Response(bodyless ? null : reply.body, { status: reply.status, headers });
 }
 
-/** Per-call deadline for each upstream attempt: X-Gateway-Timeout-Ms (100..60000) or UPSTREAM_TIMEOUT_MS. */
-function timeoutFor(request: Request, options: GatewayOptions): number {
-  const asked = Number(request.headers.get(TIMEOUT_HEADER) ?? Number.NaN);
-  return Number.isInteger(asked) ? Math.min(Math.max(asked, 100), 60_000) : options.timeoutMs;
+/**
+ * Per-call deadline for each upstream attempt: X-Gateway-Timeout-Ms (100 to 60000 for reads, 1000 to 60000 for
+ * writes) or UPSTREAM_TIMEOUT_MS.
+ */
+function timeoutFor(request: Request, options: GatewayOptions, method: HttpMethod): number {
+  const header = request.headers.get(TIMEOUT_HEADER)?.trim() ?? "";
+  const asked = /^\d{1,6}$/.test(header) ? Number(header) : Number.NaN;
+  // Writes get at least a second: a shorter deadline only turns answers into "outcome unknown".
+  const floor = method === "GET" ? 100 : 1000;
+  return Number.isInteger(asked) ? Math.min(Math.max(asked, floor), 60_000) : options.timeoutMs;
+}
+
+function clientOrderIdsOf(request: UpstreamRequest): string | null {
+  const target = request.reconcile;
+  if (target === null) return null;
+  if (target.kind === "order") return target.clientOrderId;
+  if (target.kind === "algo") return target.clientAlgoId;
+  return target.orders.map((order) => order.clientOrderId).join(", ");
 }
 
 /** Binance accepts ^[.A-Z:/a-z0-9_-]{1,36}$; "gw-" plus 32 hex digits of a random UUID is 35. */

@@ -1,9 +1,11 @@
 // One gateway call to Binance, with the failure policy:
 // - reads (GET) are retried on 5xx, timeouts and network errors, with jittered exponential back-off;
-// - writes are never sent twice blindly: an order whose outcome is unknown (503 "Unknown error", timeout) is
-//   reconciled by querying its client order id; other writes return Binance's answer or -1007;
+// - writes are never sent twice blindly: an order whose outcome is unknown (503 "Unknown error", a 5xx that is
+//   not a documented failure, a timeout) is reconciled by querying its client order id; other writes return
+//   Binance's answer or -1007;
 // - -1021 (timestamp) resynchronises the clock and retries once: Binance rejected it before executing it;
-// - 429/418 record a back-off that the egress object enforces; 451 and HTML 403 become explained errors.
+// - 429/418 record a back-off that is checked before every attempt; 451, HTML 403 and redirects become
+//   explained errors.
 
 import type { Market } from "../../shared/catalog/types.ts";
 import type { GatewayErrorReason } from "../../shared/errors.ts";
@@ -15,6 +17,7 @@ import {
   stampRequest,
   type UpstreamRequest,
   unsignedWire,
+  type WireRequest,
 } from "../../shared/rest/upstream-request.ts";
 import type { Signer } from "../../shared/signing/signer.ts";
 import { type BinanceReply, callBinance } from "./binance-rest.ts";
@@ -40,6 +43,7 @@ export interface CallDeps {
   serverTime(market: Market): number;
   resyncClock(market: Market): Promise<void>;
   recordBan(market: Market, ban: Ban): void;
+  activeBan(market: Market, countsAsOrder: boolean): Ban | null;
 }
 
 const RETRY_BASE_MS = 200;
@@ -54,34 +58,37 @@ export async function executeCall(
   let retriesLeft = request.method === "GET" ? deps.options.getRetries : 0;
   let timestampRetry = request.security === "SIGNED";
   for (let attempt = 1; ; attempt++) {
-    const wire = await wireFor(deps, request);
+    const ban = deps.activeBan(request.market, request.countsAsOrder);
+    if (ban !== null) return failure({ kind: "upstream-banned", ...ban });
+    const { wire, timestamp } = await wireFor(deps, request);
     const started = Date.now();
     const result = await callBinance(origin, request.method, request.path, wire, apiKey, timeoutMs);
-    const status = result.ok ? result.reply.status : result.cause;
     deps.log.log("info", "upstream", {
       market: request.market,
       method: request.method,
       path: request.path,
       attempt,
-      status,
+      status: result.ok ? result.reply.status : result.cause,
       ms: Date.now() - started,
       usedWeight1m: result.ok ? header(result.reply, "x-mbx-used-weight-1m") : null,
     });
-    const retry = async () => {
-      await sleep(retryDelayMs(attempt - 1, RETRY_BASE_MS, Math.random()));
+    /** Spends one read retry (after a back-off) if any is left. */
+    const retried = async (): Promise<boolean> => {
+      if (retriesLeft === 0) return false;
       retriesLeft--;
+      await sleep(retryDelayMs(attempt - 1, RETRY_BASE_MS, Math.random()));
+      return true;
     };
+    const reconcileFrom = () =>
+      reconcile(deps, request, timeoutMs, timestamp ?? deps.serverTime(request.market));
     if (!result.ok) {
-      if (retriesLeft > 0) {
-        await retry();
-        continue;
-      }
+      if (await retried()) continue;
       if (request.method === "GET") return failure({ kind: "upstream-unreachable", cause: result.cause });
-      if (request.reconcile !== null) return reconcile(deps, request, timeoutMs);
+      if (request.reconcile !== null) return reconcileFrom();
       return failure({ kind: "upstream-timeout" });
     }
     const reply = result.reply;
-    const text = reply.status >= 400 ? new TextDecoder().decode(reply.body) : "";
+    const text = reply.status >= 300 ? new TextDecoder().decode(reply.body) : "";
     const outcome = classifyResponse(reply.status, header(reply, "retry-after"), text, Date.now());
     switch (outcome.kind) {
       case "pass-through":
@@ -100,22 +107,23 @@ export async function executeCall(
         continue;
       case "execution-unknown":
       case "server-error":
-        if (retriesLeft > 0) {
-          await retry();
-          continue;
-        }
-        if (outcome.kind === "execution-unknown" && request.reconcile !== null) {
-          return reconcile(deps, request, timeoutMs);
-        }
+        if (await retried()) continue;
+        if (outcome.kind === "execution-unknown" && request.reconcile !== null) return reconcileFrom();
         return response(reply);
     }
   }
 }
 
-async function wireFor(deps: CallDeps, request: UpstreamRequest) {
-  if (request.security !== "SIGNED" || deps.signer === null) return unsignedWire(request);
-  const { wire, payload } = stampRequest(request, deps.serverTime(request.market));
-  return appendSignature(wire, await deps.signer.sign(payload));
+/** The request as it goes on the wire, and the timestamp it carries (null for unsigned calls). */
+async function wireFor(
+  deps: CallDeps,
+  request: UpstreamRequest,
+): Promise<{ wire: WireRequest; timestamp: number | null }> {
+  if (request.security !== "SIGNED" || deps.signer === null)
+    return { wire: unsignedWire(request), timestamp: null };
+  const timestamp = deps.serverTime(request.market);
+  const { wire, payload } = stampRequest(request, timestamp);
+  return { wire: appendSignature(wire, await deps.signer.sign(payload)), timestamp };
 }
 
 export function header(reply: BinanceReply, name: string): string | null {
