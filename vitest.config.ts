@@ -43,6 +43,25 @@ export default defineConfig({
   },
 });
 
+/**
+ * The relay tuned so tests see its machinery in seconds: connections renewed every 4 s (so every relay test
+ * also runs through renewals), a stalled connection noticed after 1.5 s, small per-connection and per-client
+ * limits so the multi-connection and limit paths are reachable.
+ */
+export const RELAY_TEST_VARS = {
+  RELAY_ALLOWED_ORIGINS: "https://allowed.example",
+  RELAY_MAX_CONNECTION_MS: "4000",
+  RELAY_STALE_MS: "1500",
+  RELAY_SILENCE_MS: "2000",
+  RELAY_PROBE_MS: "2000",
+  RELAY_IDLE_CLOSE_MS: "300",
+  RELAY_MAX_STREAMS_PER_UPSTREAM: "20",
+  RELAY_MAX_CLIENTS: "40",
+  RELAY_MAX_STREAMS_PER_CLIENT: "30",
+  RELAY_MAX_MESSAGE_BYTES: "4096",
+  RELAY_HEARTBEAT_MS: "1000",
+} as const;
+
 function workerTestBindings(fakeExchangeUrl: string): Record<string, string> {
   return {
     ...gatewaySecrets("hmac"),
@@ -51,6 +70,7 @@ function workerTestBindings(fakeExchangeUrl: string): Record<string, string> {
     BINANCE_UM_REST_URL: fakeExchangeUrl,
     BINANCE_CM_REST_URL: fakeExchangeUrl,
     BINANCE_UM_WS_URL: fakeExchangeUrl.replace(/^http/, "ws"),
-    BINANCE_CM_WS_URL: fakeExchangeUrl.replace(/^http/, "ws"),
+    BINANCE_CM_WS_URL: `${fakeExchangeUrl.replace(/^http/, "ws")}/dstream`,
+    ...RELAY_TEST_VARS,
   };
 }

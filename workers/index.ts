@@ -3,5 +3,6 @@
 import { app } from "./api/app.ts";
 
 export { BinanceEgress } from "./api/egress.ts";
+export { MarketRelay } from "./stream/market-relay.ts";
 
 export default app;

@@ -67,7 +67,7 @@ async function digest(text: string): Promise<Uint8Array<ArrayBuffer>> {
 }
 
 /** Equal-length byte arrays compared without an early exit. */
-export function constantTimeEqual(a: Uint8Array<ArrayBuffer>, b: Uint8Array<ArrayBuffer>): boolean {
+export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);

@@ -2,7 +2,7 @@
 
 const HEX = "0123456789abcdef";
 
-export function toHex(bytes: ArrayBuffer | Uint8Array<ArrayBuffer>): string {
+export function toHex(bytes: ArrayBuffer | Uint8Array): string {
   const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   let out = "";
   for (const b of view) out += (HEX[b >> 4] ?? "") + (HEX[b & 15] ?? "");
@@ -17,7 +17,7 @@ export function fromHex(text: string): Uint8Array<ArrayBuffer> | null {
   return out;
 }
 
-export function toBase64(bytes: ArrayBuffer | Uint8Array<ArrayBuffer>): string {
+export function toBase64(bytes: ArrayBuffer | Uint8Array): string {
   const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   let binary = "";
   for (const b of view) binary += String.fromCharCode(b);

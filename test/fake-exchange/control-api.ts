@@ -5,6 +5,8 @@ import { type Json, rawNumber } from "./json.ts";
 import { jsonReply, okJson, type Reply } from "./replies.ts";
 import { type ExchangeState, registerKey, resetState, serverTime } from "./state.ts";
 import type { FakeAlgoOrder, FakeKey, FakeOrder, Market } from "./types.ts";
+import { handleStreamControl } from "./ws-control.ts";
+import type { StreamHub } from "./ws-server.ts";
 
 export const CONTROL_PREFIX = "/__fake/";
 
@@ -50,7 +52,11 @@ function route(
   name: string,
   rawQuery: string,
   body: unknown,
+  streams: StreamHub | null,
 ): Reply | null {
+  if (name.startsWith("streams/")) {
+    return streams === null ? null : handleStreamControl(streams, method, name.slice(8), body);
+  }
   switch (`${method} ${name}`) {
     case "POST keys":
       eachItem(body, (item) => registerKey(state, asKey(item)));
@@ -67,6 +73,7 @@ function route(
       return okJson({});
     case "POST reset":
       resetState(state);
+      streams?.reset();
       return okJson({});
     case "GET requests":
       return okJson(state.requests.map((request) => ({ ...request, headers: { ...request.headers } })));
@@ -92,10 +99,11 @@ export function handleControlRequest(
   path: string,
   rawQuery: string,
   rawBody: string,
+  streams: StreamHub | null = null,
 ): Reply {
   const name = path.slice(CONTROL_PREFIX.length);
   try {
-    const reply = route(state, method, name, rawQuery, parseJsonBody(rawBody));
+    const reply = route(state, method, name, rawQuery, parseJsonBody(rawBody), streams);
     return reply ?? jsonReply(404, { error: `no control endpoint ${method} ${path}` });
   } catch (error) {
     return badRequest(error instanceof Error ? error.message : String(error));

@@ -1,4 +1,4 @@
-// Public API of the fake Binance Futures exchange (HTTP side).
+// Public API of the fake Binance Futures exchange (HTTP side, and market streams over WebSocket).
 
 import type { Server } from "node:http";
 import { enqueueFault } from "./faults.ts";
@@ -15,6 +15,7 @@ import type {
   Market,
   RecordedRequest,
 } from "./types.ts";
+import type { FakeStreams } from "./ws-types.ts";
 
 export { FIRST_ALGO_ID } from "./algo-orders.ts";
 export { FIRST_ORDER_ID } from "./orders.ts";
@@ -31,10 +32,26 @@ export type {
   OrderStatus,
   RecordedRequest,
 } from "./types.ts";
+export { sequenceOf } from "./ws-payloads.ts";
+export { fakeRouteOf } from "./ws-routes.ts";
+export { DEFAULT_STREAM_OPTIONS, FIRST_SEQUENCE } from "./ws-server.ts";
+export type {
+  FakeStreams,
+  IncomingFrame,
+  PongRecord,
+  StreamConnectionInfo,
+  StreamFilter,
+  StreamOptions,
+  StreamRoute,
+} from "./ws-types.ts";
 
 export interface FakeExchange {
   /** "http://127.0.0.1:<port>" */
   readonly url: string;
+  /** "ws://127.0.0.1:<port>": USDⓈ-M streams at /public, /market, /ws, /stream; COIN-M under /dstream. */
+  readonly wsUrl: string;
+  /** Market streams: numbered events, route rules, limits, pings and fault injection. */
+  readonly streams: FakeStreams;
   /** The underlying server, e.g. to attach a WebSocketServer({ noServer: true }) to its "upgrade" event. */
   readonly httpServer: Server;
   /** API keys Binance would know (replaces a key with the same apiKey). */
@@ -51,7 +68,10 @@ export interface FakeExchange {
   algoOrders(): readonly FakeAlgoOrder[];
   listenKeys(market: Market): readonly FakeListenKey[];
   isListenKeyActive(listenKey: string): boolean;
-  /** Clears orders, algo orders, listen keys, requests, faults, skew and weight counters (keeps keys). */
+  /**
+   * Clears orders, algo orders, listen keys, requests, faults, skew and weight counters (keeps keys); ends
+   * every stream connection and ticker and restores the initial stream options (sequence numbers go on).
+   */
   reset(): void;
   close(): Promise<void>;
 }
@@ -60,9 +80,11 @@ export async function startFakeExchange(
   options: FakeExchangeOptions & { port?: number } = {},
 ): Promise<FakeExchange> {
   const state = createState(options);
-  const running = await startServer(state, options.port ?? 0);
+  const running = await startServer(state, options.port ?? 0, "127.0.0.1", options.streams);
   return {
     url: running.url,
+    wsUrl: running.wsUrl,
+    streams: running.streams,
     httpServer: running.server,
     registerKey: (key) => registerKey(state, key),
     setClockSkewMs: (ms) => {
@@ -80,7 +102,10 @@ export async function startFakeExchange(
     algoOrders: () => state.algo.orders,
     listenKeys: (market) => state.listenKeys.keys.filter((key) => key.market === market),
     isListenKeyActive: (listenKey) => isListenKeyActive(state.listenKeys, listenKey, serverTime(state)),
-    reset: () => resetState(state),
+    reset: () => {
+      resetState(state);
+      running.streams.reset();
+    },
     close: () => running.close(),
   };
 }

@@ -1,16 +1,20 @@
 // The HTTP server: raw request capture, dispatch to the control API or the exchange, clean shutdown.
-// A WebSocket server can later be attached with `new WebSocketServer({ noServer: true })` on `server`'s
-// "upgrade" event; nothing here listens to upgrades yet.
+// The market-stream WebSocket side (ws-server.ts) listens on the same server's "upgrade" event.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { CONTROL_PREFIX, handleControlRequest } from "./control-api.ts";
 import { handleExchangeRequest } from "./exchange-request.ts";
 import { binanceError, type Reply } from "./replies.ts";
 import type { ExchangeState } from "./state.ts";
+import { attachStreams, type StreamHub } from "./ws-server.ts";
+import type { StreamOptions } from "./ws-types.ts";
 
 export interface RunningServer {
   readonly server: Server;
   readonly url: string;
+  /** "ws://<host>:<port>" */
+  readonly wsUrl: string;
+  readonly streams: StreamHub;
   close(): Promise<void>;
 }
 
@@ -42,6 +46,7 @@ export async function startServer(
   state: ExchangeState,
   port = 0,
   host = "127.0.0.1",
+  streamOptions: Partial<StreamOptions> = {},
 ): Promise<RunningServer> {
   const pending = new Set<PendingDelay>();
   let closing = false;
@@ -68,7 +73,7 @@ export async function startServer(
     const method = request.method ?? "GET";
     const rawBody = await readBody(request);
     if (path.startsWith(CONTROL_PREFIX)) {
-      send(response, handleControlRequest(state, method, path, rawQuery, rawBody));
+      send(response, handleControlRequest(state, method, path, rawQuery, rawBody, streams));
       return;
     }
     const headers = flattenHeaders(request);
@@ -88,6 +93,8 @@ export async function startServer(
     });
   });
 
+  const streams = attachStreams(server, streamOptions);
+
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {
@@ -101,9 +108,12 @@ export async function startServer(
   return {
     server,
     url: `http://${host}:${address.port}`,
+    wsUrl: `ws://${host}:${address.port}`,
+    streams,
     close: () => {
       if (closed !== null) return closed;
       closing = true;
+      streams.shutdown();
       for (const entry of pending) {
         clearTimeout(entry.timer);
         entry.reject(new Error("fake exchange closed"));

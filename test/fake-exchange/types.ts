@@ -1,5 +1,7 @@
 // Public types of the fake Binance Futures exchange.
 
+import type { StreamOptions } from "./ws-types.ts";
+
 export type Market = "um" | "cm";
 
 export type FakeKey =
@@ -116,4 +118,6 @@ export interface FakeExchangeOptions {
   clockSkewMs?: number;
   /** Validity of a listen key after creation / keepalive (default 60 minutes). */
   listenKeyValidityMs?: number;
+  /** Initial market-stream options (Binance's values by default); reset() returns to these. */
+  streams?: Partial<StreamOptions>;
 }

@@ -11,6 +11,27 @@ export interface RecordedRequest {
   readonly status: number;
 }
 
+export interface StreamFilter {
+  readonly route?: "public" | "market" | "unrouted" | "dstream";
+  readonly connectionId?: number;
+  readonly stream?: string;
+}
+
+export interface StreamConnection {
+  readonly id: number;
+  readonly market: string;
+  readonly route: string;
+  readonly path: string;
+  readonly openedAt: number;
+  readonly closedAt: number | null;
+  readonly closeCode: number | null;
+  readonly subscriptions: string[];
+  readonly combined: boolean;
+  readonly incoming: { at: number; text: string }[];
+  readonly pongs: { payload: string; matched: boolean; at: number }[];
+  readonly violations: string[];
+}
+
 export function fakeControl(baseUrl: string) {
   const call = async (method: string, path: string, body?: unknown): Promise<unknown> => {
     const response = await fetch(`${baseUrl}/__fake/${path}`, {
@@ -30,6 +51,22 @@ export function fakeControl(baseUrl: string) {
     requests: async () => (await call("GET", "requests")) as RecordedRequest[],
     orders: async (market: "um" | "cm") =>
       (await call("GET", `orders?market=${market}`)) as Record<string, unknown>[],
+    streams: {
+      /** Publishes `count` events on `stream`; returns their sequence numbers (as strings). */
+      publish: async (stream: string, count = 1) =>
+        ((await call("POST", "streams/publish", { stream, count })) as { sequences: string[] }).sequences,
+      drop: async (filter: StreamFilter = {}) =>
+        ((await call("POST", "streams/drop", { filter })) as { affected: number }).affected,
+      stall: async (filter: StreamFilter, on: boolean) =>
+        ((await call("POST", "streams/stall", { filter, on })) as { affected: number }).affected,
+      close: async (filter: StreamFilter, code = 1000, reason = "") =>
+        ((await call("POST", "streams/close", { filter, code, reason })) as { affected: number }).affected,
+      options: (options: Record<string, number>) => call("POST", "streams/options", options),
+      connections: async () => (await call("GET", "streams/connections")) as StreamConnection[],
+      startTicker: (streams: string[], perSecond: number) =>
+        call("POST", "streams/ticker", { streams, perSecond }),
+      stopTickers: () => call("DELETE", "streams/ticker"),
+    },
     /** The fake's order list as raw JSON text: order ids above 2^53 stay exact. */
     ordersText: async (market: "um" | "cm") =>
       (await fetch(`${baseUrl}/__fake/orders?market=${market}`)).text(),

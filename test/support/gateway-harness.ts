@@ -12,6 +12,10 @@ process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
 export interface RunningGateway {
   /** Origin of the gateway, e.g. http://127.0.0.1:41234 */
   readonly url: string;
+  /** The same origin as ws://, for the stream relay. */
+  readonly wsUrl: string;
+  /** Evicts a Durable Object (keeping hibernatable sockets open), as a deploy or the runtime would. */
+  evict(className: "MarketRelay" | "BinanceEgress", name: string): Promise<void>;
   readonly fake: FakeExchange;
   /** Every line the Worker logged so far. */
   logs(): string[];
@@ -22,10 +26,11 @@ export interface GatewayHarnessOptions {
   readonly key?: RealKeyName;
   readonly secrets?: Readonly<Record<string, string>>;
   readonly vars?: Readonly<Record<string, string>>;
+  readonly fakeOptions?: Parameters<typeof startFakeExchange>[0];
 }
 
 export async function startGateway(options: GatewayHarnessOptions = {}): Promise<RunningGateway> {
-  const fake = await startFakeExchange();
+  const fake = await startFakeExchange(options.fakeOptions);
   for (const key of FAKE_EXCHANGE_KEYS) fake.registerKey({ ...key });
   const harness = createTestHarness({
     workers: [
@@ -34,8 +39,8 @@ export async function startGateway(options: GatewayHarnessOptions = {}): Promise
         vars: {
           BINANCE_UM_REST_URL: fake.url,
           BINANCE_CM_REST_URL: fake.url,
-          BINANCE_UM_WS_URL: fake.url.replace(/^http/, "ws"),
-          BINANCE_CM_WS_URL: fake.url.replace(/^http/, "ws"),
+          BINANCE_UM_WS_URL: fake.wsUrl,
+          BINANCE_CM_WS_URL: `${fake.wsUrl}/dstream`,
           LOG_LEVEL: "warn",
           ...options.vars,
         },
@@ -47,6 +52,9 @@ export async function startGateway(options: GatewayHarnessOptions = {}): Promise
     const { url } = await harness.listen();
     return {
       url: url.origin,
+      wsUrl: url.origin.replace(/^http/, "ws"),
+      evict: (className, name) =>
+        harness.getWorker().evictDurableObject(className, { name, webSockets: "hibernate" }),
       fake,
       logs: () => harness.getLogs().map((entry) => entry.message),
       close: async () => {

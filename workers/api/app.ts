@@ -1,12 +1,14 @@
-// The Hono application: health, the Binance REST surface, and one error handler that renders every refusal
-// in Binance's error shape.
+// The Hono application: health, stream tokens, the stream relay's WebSocket paths, the Binance REST surface,
+// and one error handler that renders every refusal in Binance's error shape.
 
 import { Hono } from "hono";
 import type { GatewayEnv } from "../env.ts";
-import { loadGatewayOptions } from "./config.ts";
+import { createLogger } from "../log.ts";
+import { type GatewayOptions, loadGatewayOptions } from "./config.ts";
 import { GatewayError, renderError } from "./errors.ts";
-import { createLogger } from "./log.ts";
 import { proxyRest } from "./rest-proxy.ts";
+import { connectStream, isStreamPath } from "./stream-connect.ts";
+import { mintTokenFor } from "./stream-token-route.ts";
 
 export const app = new Hono<{ Bindings: GatewayEnv }>();
 
@@ -18,11 +20,19 @@ app.get("/gateway/health", async (c) => {
   );
 });
 
+app.post("/gateway/stream-token", async (c) => mintTokenFor(c.req.raw, await optionsOrThrow(c.env)));
+
 app.all("*", async (c) => {
-  const options = await loadGatewayOptions(c.env);
-  if (!options.ok) throw new GatewayError({ kind: "gateway-misconfigured", message: options.error });
-  return proxyRest(c.req.raw, c.env, options.value, createLogger(c.env.LOG_LEVEL));
+  const options = await optionsOrThrow(c.env);
+  if (isStreamPath(new URL(c.req.url).pathname)) return connectStream(c.req.raw, c.env, options);
+  return proxyRest(c.req.raw, c.env, options, createLogger(c.env.LOG_LEVEL));
 });
+
+async function optionsOrThrow(env: GatewayEnv): Promise<GatewayOptions> {
+  const options = await loadGatewayOptions(env);
+  if (!options.ok) throw new GatewayError({ kind: "gateway-misconfigured", message: options.error });
+  return options.value;
+}
 
 app.onError((error, c) => {
   if (error instanceof GatewayError) return renderError(error.reason);

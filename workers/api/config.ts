@@ -4,6 +4,7 @@
 
 import { parseClients } from "../../shared/auth/clients.ts";
 import { ClientRegistry } from "../../shared/auth/registry.ts";
+import { streamTokenKey } from "../../shared/auth/stream-token.ts";
 import type { Market } from "../../shared/catalog/types.ts";
 import { err, ok, type Result } from "../../shared/result.ts";
 import type { SigningCredential } from "../../shared/signing/signer.ts";
@@ -16,6 +17,16 @@ export interface GatewayOptions {
   /** Name of the egress object; it includes the hint because a hint only applies when an object is created. */
   readonly egressName: string;
   readonly locationHint: string | null;
+  readonly relay: RelayAccessOptions;
+}
+
+export interface RelayAccessOptions {
+  /** Market streams open to anonymous clients (a public price page). */
+  readonly isPublic: boolean;
+  /** Origins allowed to connect; empty: any. */
+  readonly allowedOrigins: readonly string[];
+  readonly tokenTtlSeconds: number;
+  readonly tokenKey: CryptoKey;
 }
 
 export interface EgressOptions {
@@ -49,6 +60,9 @@ export function loadGatewayOptions(env: GatewayEnv): Promise<Result<GatewayOptio
     env.UPSTREAM_TIMEOUT_MS,
     env.MAX_BODY_BYTES,
     env.BINANCE_LOCATION_HINT,
+    env.RELAY_PUBLIC,
+    env.RELAY_ALLOWED_ORIGINS,
+    env.RELAY_TOKEN_TTL_SECONDS,
   ].join("\u0000");
   if (cachedGateway?.key !== key) cachedGateway = { key, options: readGatewayOptions(env) };
   return cachedGateway.options;
@@ -65,12 +79,37 @@ async function readGatewayOptions(env: GatewayEnv): Promise<Result<GatewayOption
   if (hint !== "" && !LOCATION_HINTS.includes(hint)) {
     return err(`BINANCE_LOCATION_HINT must be empty or one of ${LOCATION_HINTS.join(", ")}`);
   }
+  const relayPublic = (env.RELAY_PUBLIC ?? "").trim().toLowerCase();
+  if (relayPublic !== "" && relayPublic !== "true" && relayPublic !== "false") {
+    return err("RELAY_PUBLIC must be true or false");
+  }
+  const tokenTtlSeconds = readInteger(
+    "RELAY_TOKEN_TTL_SECONDS",
+    env.RELAY_TOKEN_TTL_SECONDS,
+    300,
+    10,
+    86_400,
+  );
+  if (!tokenTtlSeconds.ok) return tokenTtlSeconds;
+  const allowedOrigins = (env.RELAY_ALLOWED_ORIGINS ?? "")
+    .split(",")
+    .map((o) => o.trim())
+    .filter((o) => o !== "");
+  if (allowedOrigins.some((origin) => !/^https?:\/\/[^/?#\s]+$/.test(origin))) {
+    return err("RELAY_ALLOWED_ORIGINS must be a comma-separated list of origins such as https://example.com");
+  }
   return ok({
     registry: await ClientRegistry.create(clients.value),
     timeoutMs: timeoutMs.value,
     maxBodyBytes: maxBodyBytes.value,
     egressName: `egress:${hint || "default"}`,
     locationHint: hint || null,
+    relay: {
+      isPublic: relayPublic === "true",
+      allowedOrigins,
+      tokenTtlSeconds: tokenTtlSeconds.value,
+      tokenKey: await streamTokenKey(env.GATEWAY_CLIENTS),
+    },
   });
 }
 

@@ -12,9 +12,9 @@ import type { UpstreamRequest } from "../../shared/rest/upstream-request.ts";
 import type { KeyError } from "../../shared/signing/private-key.ts";
 import { type Signer, SignerCache } from "../../shared/signing/signer.ts";
 import type { GatewayEnv } from "../env.ts";
+import { createLogger, type Logger } from "../log.ts";
 import { callBinance } from "./binance-rest.ts";
 import { readEgressOptions } from "./config.ts";
-import { createLogger, type Logger } from "./log.ts";
 import { type EgressReply, executeCall } from "./upstream-call.ts";
 
 const signers = new SignerCache();

@@ -9,11 +9,11 @@ import { prepareUpstream } from "../../shared/rest/prepare.ts";
 import { resolveRoute } from "../../shared/rest/route.ts";
 import type { UpstreamRequest } from "../../shared/rest/upstream-request.ts";
 import type { GatewayEnv } from "../env.ts";
+import type { Logger } from "../log.ts";
 import { authenticate } from "./authenticate.ts";
 import type { GatewayOptions } from "./config.ts";
 import { GatewayError, renderError } from "./errors.ts";
 import { readIncoming } from "./incoming.ts";
-import type { Logger } from "./log.ts";
 import type { EgressReply } from "./upstream-call.ts";
 
 const TIMEOUT_HEADER = "X-Gateway-Timeout-Ms";

@@ -20,9 +20,9 @@ import {
   type WireRequest,
 } from "../../shared/rest/upstream-request.ts";
 import type { Signer } from "../../shared/signing/signer.ts";
+import type { Logger } from "../log.ts";
 import { type BinanceReply, callBinance } from "./binance-rest.ts";
 import type { EgressOptions } from "./config.ts";
-import type { Logger } from "./log.ts";
 import { reconcile } from "./reconcile.ts";
 
 export type EgressReply =

@@ -1,0 +1,88 @@
+// WebSocket connections to the market stream relay: the Worker checks who may connect, then hands the upgrade
+// to the market's relay object. Browsers cannot set headers and many Binance clients only append /ws or /stream
+// to a base URL, so the credential may come as a `/k/<credential>` path prefix, a `token` query parameter, or
+// a Sec-WebSocket-Protocol value (echoed back, as browsers require). Accepted credentials: a token minted by
+// POST /gateway/stream-token, or the token or virtual API key of a GATEWAY_CLIENTS entry with the stream scope.
+// With RELAY_PUBLIC=true market streams need none. An Origin outside RELAY_ALLOWED_ORIGINS is refused.
+
+import { verifyStreamToken } from "../../shared/auth/stream-token.ts";
+import { parseConnectPath } from "../../shared/streams/paths.ts";
+import type { GatewayEnv } from "../env.ts";
+import type { GatewayOptions } from "./config.ts";
+
+export function isStreamPath(pathname: string): boolean {
+  return parseConnectPath(pathname, new URLSearchParams()) !== null;
+}
+
+export async function connectStream(
+  request: Request,
+  env: GatewayEnv,
+  options: GatewayOptions,
+): Promise<Response> {
+  const url = new URL(request.url);
+  const target = parseConnectPath(url.pathname, url.searchParams);
+  if (target === null) return refuse(404, "not a stream path");
+  if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
+    return refuse(426, "this is a WebSocket endpoint: connect with a WebSocket client");
+  }
+  const origin = request.headers.get("Origin");
+  if (
+    origin !== null &&
+    options.relay.allowedOrigins.length > 0 &&
+    !options.relay.allowedOrigins.includes(origin)
+  ) {
+    return refuse(403, `origin ${origin} is not allowed`);
+  }
+  const offered = (request.headers.get("Sec-WebSocket-Protocol") ?? "")
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p !== "");
+  const candidates = [target.credential, url.searchParams.get("token"), ...offered].filter(
+    (c): c is string => c !== null && c !== "",
+  );
+  let client: string | null = null;
+  for (const credential of candidates) {
+    client = await clientFor(credential, options);
+    if (client === null) return refuse(401, "unknown or expired credential, or no stream scope");
+    break;
+  }
+  if (client === null && !options.relay.isPublic) {
+    return refuse(
+      401,
+      "a stream credential is required: /k/<credential>/..., ?token=, or Sec-WebSocket-Protocol",
+    );
+  }
+  const protocol = offered.find((p) => p === candidates[0]) ?? offered[0] ?? "";
+  const headers = new Headers(request.headers);
+  headers.set("X-Relay-Market", target.market);
+  headers.set("X-Relay-Combined", target.combined ? "1" : "0");
+  headers.set("X-Relay-Streams", JSON.stringify(target.streams));
+  headers.set("X-Relay-Events", /^(1|true)$/i.test(url.searchParams.get("relayEvents") ?? "") ? "1" : "0");
+  headers.set("X-Relay-Client", client ?? "anonymous");
+  headers.set("X-Relay-Protocol", protocol);
+  const hint =
+    options.locationHint === null
+      ? undefined
+      : { locationHint: options.locationHint as DurableObjectLocationHint };
+  const relay = env.MARKET_RELAY.getByName(
+    `relay:${target.market}:${options.locationHint ?? "default"}`,
+    hint,
+  );
+  return relay.fetch(new Request(request.url, { headers }));
+}
+
+/** The client a credential belongs to if it grants the stream scope, else null. */
+async function clientFor(credential: string, options: GatewayOptions): Promise<string | null> {
+  const minted = await verifyStreamToken(options.relay.tokenKey, credential, Date.now());
+  if (minted !== null) return minted.client;
+  const client =
+    (await options.registry.findByToken(credential)) ?? (await options.registry.findByApiKey(credential));
+  return client?.scopes.has("stream") ? client.name : null;
+}
+
+function refuse(status: number, msg: string): Response {
+  return new Response(JSON.stringify({ code: -9020, msg: `Stream relay: ${msg}` }), {
+    status,
+    headers: { "Content-Type": "application/json", "X-Gateway-Error": "stream-refused" },
+  });
+}

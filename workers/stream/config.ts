@@ -1,0 +1,64 @@
+// The relay's settings, read from the environment. Defaults follow Binance's own limits (1024 streams and 10
+// incoming messages per second per connection, a 24-hour connection life) with margins.
+
+import type { Market } from "../../shared/catalog/types.ts";
+import { err, ok, type Result } from "../../shared/result.ts";
+import type { GatewayEnv } from "../env.ts";
+
+export interface RelayOptions {
+  readonly wsUrl: Readonly<Record<Market, string>>;
+  /** Upstream connections are renewed (make-before-break) at this age; Binance cuts them at 24 h. */
+  readonly maxConnectionMs: number;
+  /** Upstream connections carrying each set of streams: 2 keeps a hot standby, so one drop loses nothing. */
+  readonly redundancy: number;
+  readonly maxStreamsPerUpstream: number;
+  readonly upstreamMessagesPerSecond: number;
+  /** A connection that misses an event another connection delivered this long ago is replaced. */
+  readonly staleMs: number;
+  /** A connection that delivered data before and then nothing for this long is replaced. */
+  readonly silenceMs: number;
+  readonly probeMs: number;
+  readonly idleCloseMs: number;
+  readonly maxClients: number;
+  readonly maxStreamsPerClient: number;
+  readonly maxClientMessagesPerSecond: number;
+  readonly maxMessageBytes: number;
+  /** Alarm interval that brings an evicted relay back and rebuilds its upstream. */
+  readonly heartbeatMs: number;
+}
+
+export function readRelayOptions(env: GatewayEnv): Result<RelayOptions, string> {
+  const vars = env as unknown as Readonly<Record<string, unknown>>;
+  const wsUrl = { um: String(env.BINANCE_UM_WS_URL ?? ""), cm: String(env.BINANCE_CM_WS_URL ?? "") };
+  for (const [market, url] of Object.entries(wsUrl)) {
+    if (!/^wss?:\/\/[^/?#]+(\/[^?#]*)?$/.test(url)) {
+      return err(
+        `BINANCE_${market.toUpperCase()}_WS_URL must be a ws:// or wss:// URL such as wss://fstream.binance.com`,
+      );
+    }
+  }
+  const numbers: [keyof RelayOptions, string, number, number, number][] = [
+    ["maxConnectionMs", "RELAY_MAX_CONNECTION_MS", 84_600_000, 1000, 86_400_000],
+    ["redundancy", "RELAY_UPSTREAM_REDUNDANCY", 2, 1, 3],
+    ["maxStreamsPerUpstream", "RELAY_MAX_STREAMS_PER_UPSTREAM", 1024, 1, 1024],
+    ["upstreamMessagesPerSecond", "RELAY_UPSTREAM_MESSAGES_PER_SECOND", 5, 1, 10],
+    ["staleMs", "RELAY_STALE_MS", 10_000, 500, 600_000],
+    ["silenceMs", "RELAY_SILENCE_MS", 60_000, 1000, 3_600_000],
+    ["probeMs", "RELAY_PROBE_MS", 30_000, 1000, 600_000],
+    ["idleCloseMs", "RELAY_IDLE_CLOSE_MS", 60_000, 0, 3_600_000],
+    ["maxClients", "RELAY_MAX_CLIENTS", 10_000, 1, 32_000],
+    ["maxStreamsPerClient", "RELAY_MAX_STREAMS_PER_CLIENT", 1024, 1, 1024],
+    ["maxClientMessagesPerSecond", "RELAY_MAX_CLIENT_MESSAGES_PER_SECOND", 10, 1, 1000],
+    ["maxMessageBytes", "RELAY_MAX_MESSAGE_BYTES", 65_536, 256, 1_048_576],
+    ["heartbeatMs", "RELAY_HEARTBEAT_MS", 30_000, 500, 300_000],
+  ];
+  const values: Record<string, number> = {};
+  for (const [key, name, fallback, min, max] of numbers) {
+    const text = String(vars[name] ?? "").trim();
+    const value = text === "" ? fallback : Number(text);
+    if (!Number.isInteger(value) || value < min || value > max)
+      return err(`${name} must be a whole number from ${min} to ${max}`);
+    values[key] = value;
+  }
+  return ok({ wsUrl, ...(values as Omit<RelayOptions, "wsUrl">) });
+}
