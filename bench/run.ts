@@ -1,9 +1,13 @@
-// `npm run bench`: gateway overhead on signed order requests, side by side with direct calls in one run, and
-// signing throughput with cached keys. Timings on a shared machine are noisy: read the ratios.
-// Options: --rounds N (default 3) --requests N per round and scenario (default 400) --concurrency N (default 8).
+// `npm run bench`: the gateway's overhead on signed order requests and the relay's fan-out, each side by side in
+// one run with a baseline (direct calls to the exchange; a plain Node `ws` relay), plus signing throughput.
+// The Worker runs in wrangler's local runtime (workerd), reached at its own entry, without `wrangler dev`'s
+// proxy. Timings on a shared 2-core machine are noisy: read the ratios, not the absolute numbers.
+// Options: --rounds N (REST, default 3) --requests N (per REST round and row, default 400) --concurrency N
+// (default 8) --relay-seconds N (per relay measurement, default 3) --skip-relay
 
 import { parseArgs } from "node:util";
-import { startGateway } from "../test/support/gateway-harness.ts";
+import { startWorkerProcess } from "../test/support/worker-process.ts";
+import { compareRelays } from "./relay.ts";
 import { scenarios, sideBySide } from "./rest.ts";
 import { SIGNING_CASES, signaturesPerSecond } from "./signing.ts";
 import { formatRow, type Summary } from "./stats.ts";
@@ -13,15 +17,18 @@ const { values } = parseArgs({
     rounds: { type: "string", default: "3" },
     requests: { type: "string", default: "400" },
     concurrency: { type: "string", default: "8" },
+    "relay-seconds": { type: "string", default: "3" },
+    "skip-relay": { type: "boolean", default: false },
   },
 });
-const rounds = Number(values.rounds);
-const requests = Number(values.requests);
-const concurrency = Number(values.concurrency);
+const ratio = (a: number, b: number) => (a / b).toFixed(2);
 
-const gateway = await startGateway({ vars: { LOG_LEVEL: "error" } });
+const worker = await startWorkerProcess({ vars: { RELAY_IDLE_CLOSE_MS: "0" } });
 try {
-  const all = scenarios(gateway.url, gateway.fake.url);
+  const rounds = Number(values.rounds);
+  const requests = Number(values.requests);
+  const concurrency = Number(values.concurrency);
+  const all = scenarios(worker.directUrl, worker.fake.url);
   await sideBySide(all, 1, 100, concurrency);
   const [direct, through, unsigned, floor] = (await sideBySide(all, rounds, requests, concurrency)) as [
     Summary,
@@ -29,28 +36,55 @@ try {
     Summary,
     Summary,
   ];
-  console.log(
-    `\nREST through the gateway (wrangler's local runtime), ${concurrency} concurrent, ${rounds} rounds x ${requests} per row`,
-  );
+  console.log(`\nREST, ${concurrency} concurrent, ${rounds} rounds x ${requests} per row`);
   console.log(`${"".padEnd(28)}${"req/s".padStart(10)}${"p50 ms".padStart(10)}${"p99 ms".padStart(10)}`);
   for (const [label, summary] of all.map(
     (s, i) => [s.label, [direct, through, unsigned, floor][i]] as const,
   )) {
     if (summary !== undefined) console.log(formatRow(label, summary));
   }
-  const ratio = (a: number, b: number) => (a / b).toFixed(2);
   console.log(
-    `\ngateway/direct for signed orders: throughput ${ratio(through.perSecond, direct.perSecond)}x, ` +
+    `gateway/direct for signed orders: throughput ${ratio(through.perSecond, direct.perSecond)}x, ` +
       `p50 ${ratio(through.p50, direct.p50)}x (+${(through.p50 - direct.p50).toFixed(2)} ms), p99 ${ratio(through.p99, direct.p99)}x`,
   );
   console.log(
-    `signed order vs unsigned GET through the gateway (verify + re-sign + order handling): p50 +${(through.p50 - unsigned.p50).toFixed(2)} ms`,
+    `verify + re-sign + order handling (signed order minus unsigned GET): p50 +${(through.p50 - unsigned.p50).toFixed(2)} ms`,
   );
   console.log(
-    `local runtime floor (a route that does nothing) is ${floor.p50.toFixed(2)} ms p50 of the gateway's ${through.p50.toFixed(2)} ms`,
+    `local runtime floor (a route that does nothing): ${floor.p50.toFixed(2)} ms p50 of the gateway's ${through.p50.toFixed(2)} ms`,
   );
+
+  if (!values["skip-relay"]) {
+    const loads = [
+      [10, 200],
+      [100, 200],
+      [500, 200],
+      [100, 1000],
+      [500, 300],
+    ] as const;
+    const rows = await compareRelays(
+      worker.fake,
+      worker.directWsUrl,
+      loads,
+      Number(values["relay-seconds"]) * 1000,
+    );
+    console.log(
+      "\nRelay fan-out: K clients on one stream at R events/s (deliveries/s, and publish-to-client latency)",
+    );
+    console.log(
+      `${"K x R".padEnd(12)}${"expected/s".padStart(11)}${"DO relay/s".padStart(12)}${"p50".padStart(7)}${"p99".padStart(7)}${"Node/s".padStart(10)}${"p50".padStart(7)}${"p99".padStart(7)}${"DO/Node".padStart(9)}`,
+    );
+    for (const row of rows) {
+      console.log(
+        `${`${row.clients} x ${row.perSecond}`.padEnd(12)}${String(row.relay.expectedPerSecond).padStart(11)}` +
+          `${row.relay.perSecond.toFixed(0).padStart(12)}${row.relay.p50.toFixed(0).padStart(7)}${row.relay.p99.toFixed(0).padStart(7)}` +
+          `${row.node.perSecond.toFixed(0).padStart(10)}${row.node.p50.toFixed(0).padStart(7)}${row.node.p99.toFixed(0).padStart(7)}` +
+          `${ratio(row.relay.perSecond, row.node.perSecond).padStart(9)}`,
+      );
+    }
+  }
 } finally {
-  await gateway.close();
+  await worker.close();
 }
 
 console.log("\nSignatures per second, cached keys, the gateway's WebCrypto signer (in Node)");

@@ -11,6 +11,12 @@ process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
 export interface WorkerProcess {
   readonly url: string;
   readonly wsUrl: string;
+  /**
+   * The Worker's own runtime entry, without `wrangler dev`'s proxy in front (a second hop for every WebSocket
+   * frame that deployed Workers do not have). Used by the benchmark; falls back to wsUrl.
+   */
+  readonly directWsUrl: string;
+  readonly directUrl: string;
   readonly fake: FakeExchange;
   close(): Promise<void>;
 }
@@ -44,13 +50,23 @@ export async function startWorkerProcess(
     },
   });
   const url = (await worker.url).origin;
+  const direct = (await directOrigin(worker.raw)) ?? url;
   return {
     url,
     wsUrl: url.replace(/^http/, "ws"),
+    directWsUrl: direct.replace(/^http/, "ws"),
+    directUrl: direct,
     fake,
     close: async () => {
       await worker.dispose();
       if (options.fake === undefined) await fake.close();
     },
   };
+}
+
+/** The dev runtime's own Miniflare entry, reached through wrangler internals; null if they change. */
+async function directOrigin(raw: unknown): Promise<string | null> {
+  const runtime = (raw as { runtimes?: { mf?: { ready?: Promise<URL> } }[] }).runtimes?.[0];
+  const ready = runtime?.mf?.ready;
+  return ready === undefined ? null : (await ready).origin;
 }
