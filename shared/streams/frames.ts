@@ -12,6 +12,8 @@ export type UpstreamFrame =
       readonly ok: boolean;
       /** The streams a LIST_SUBSCRIPTIONS reply names; null for other replies. */
       readonly streams: readonly string[] | null;
+      /** An error reply's message; null for results. */
+      readonly error: string | null;
     }
   | { readonly kind: "other" };
 
@@ -33,14 +35,19 @@ export function readUpstreamFrame(text: string): UpstreamFrame {
     parsed.value.kind === "object" ? parsed.value.entries.find(([k]) => k === name)?.[1] : undefined;
   const id = field("id");
   const idText = id?.kind === "number" ? id.raw : id?.kind === "string" ? id.value : null;
-  if (field("error") !== undefined) return { kind: "reply", id: idText, ok: false, streams: null };
+  const error = field("error");
+  if (error !== undefined) {
+    const msg = error.kind === "object" ? error.entries.find(([k]) => k === "msg")?.[1] : undefined;
+    const message = msg?.kind === "string" ? msg.value : "refused";
+    return { kind: "reply", id: idText, ok: false, streams: null, error: message };
+  }
   const result = field("result");
   if (result === undefined) return { kind: "other" };
   const streams =
     result.kind === "array"
       ? result.items.flatMap((item) => (item.kind === "string" ? [item.value] : []))
       : null;
-  return { kind: "reply", id: idText, ok: true, streams };
+  return { kind: "reply", id: idText, ok: true, streams, error: null };
 }
 
 /** The exact payload bytes inside a combined envelope whose stream name is `stream`. */

@@ -1,5 +1,6 @@
 // With RELAY_PUBLIC=true, market streams are open to anonymous clients (a public price page); REST is not.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { RelayTestClient } from "../support/relay-client.ts";
 import { isData } from "../support/stream-client.ts";
 import { startWorkerProcess, type WorkerProcess } from "../support/worker-process.ts";
@@ -35,6 +36,16 @@ describe("a public relay", () => {
     await expect(RelayTestClient.connect(`${worker.wsUrl}/k/not-a-credential-0000000/ws`)).rejects.toThrow(
       /refused 401/,
     );
+  });
+
+  it("accepts a subprotocol that is not a credential, and echoes it", async () => {
+    const ws = new WebSocket(`${worker.wsUrl}/ws`, ["json", "v2"]);
+    await new Promise((resolve, reject) => {
+      ws.once("open", resolve);
+      ws.once("error", reject);
+    });
+    expect(ws.protocol).toBe("json");
+    ws.close();
   });
 
   it("keeps REST closed to anonymous callers", async () => {

@@ -33,6 +33,7 @@ export class StreamConnection {
   private lifetimeTimer: NodeJS.Timeout | null = null;
   private graceTimer: NodeJS.Timeout | null = null;
   private closing = false;
+  private delayMs = 0;
 
   constructor(socket: WebSocket, setup: ConnectionSetup) {
     this.socket = socket;
@@ -69,6 +70,11 @@ export class StreamConnection {
     this.info.stalled = on;
   }
 
+  /** Events reach this connection `ms` late (a slow path), still in order. */
+  setDelay(ms: number): void {
+    this.delayMs = ms;
+  }
+
   get isOpen(): boolean {
     return this.socket.readyState === this.socket.OPEN && !this.closing;
   }
@@ -102,7 +108,9 @@ export class StreamConnection {
   deliver(stream: string, payload: string): boolean {
     if (!this.isOpen || this.info.stalled) return false;
     if (!this.subscriptions.has(stream) || !routeDelivers(this.info.route, stream)) return false;
-    this.socket.send(this.info.combined ? `{"stream":${JSON.stringify(stream)},"data":${payload}}` : payload);
+    const frame = this.info.combined ? `{"stream":${JSON.stringify(stream)},"data":${payload}}` : payload;
+    if (this.delayMs === 0) this.socket.send(frame);
+    else setTimeout(() => this.isOpen && this.socket.send(frame), this.delayMs);
     return true;
   }
 
@@ -149,6 +157,11 @@ export class StreamConnection {
       case "subscribe": {
         const union = new Set([...this.subscriptions, ...action.streams]);
         const limit = this.options().maxStreamsPerConnection;
+        const refused = action.streams.find((stream) => this.options().refusedStreams.includes(stream));
+        if (refused !== undefined) {
+          this.fail(2, "Invalid request: invalid stream", action.id, refused);
+          return;
+        }
         if (union.size > limit) {
           this.fail(2, "Invalid request: too many streams", action.id, `${union.size} streams > ${limit}`);
           return;

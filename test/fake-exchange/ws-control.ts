@@ -73,6 +73,11 @@ export function handleStreamControl(
       if (typeof on !== "boolean") throw new Error('expected {"filter": {...}, "on": true|false}');
       return json(200, { affected: hub.stall(asFilter(member(body, "filter")), on) });
     }
+    case "POST delay": {
+      const ms = optionalNumber(member(body, "ms"), "ms");
+      if (ms === undefined) throw new Error('expected {"filter": {...}, "ms": <n>}');
+      return json(200, { affected: hub.delay(asFilter(member(body, "filter")), ms) });
+    }
     case "POST close": {
       const reason = member(body, "reason") ?? "";
       if (typeof reason !== "string") throw new Error("reason must be a string");

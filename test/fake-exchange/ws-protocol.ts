@@ -8,7 +8,8 @@ import { type Json, rawNumber, stringifyJson } from "./json.ts";
 
 const METHODS = ["SUBSCRIBE", "UNSUBSCRIBE", "LIST_SUBSCRIPTIONS", "SET_PROPERTY", "GET_PROPERTY"] as const;
 type Method = (typeof METHODS)[number];
-const STREAM_NAME = /^!?[A-Za-z0-9_]+(@[A-Za-z0-9_]+)*$/;
+// Letters of any script: Binance lists symbols such as 币安人生USDT.
+const STREAM_NAME = /^!?[\p{L}\p{N}_]+(@[\p{L}\p{N}_]+)*$/u;
 
 /** What the connection must do about one incoming text frame. */
 export type ControlAction =

@@ -26,6 +26,7 @@ export const DEFAULT_STREAM_OPTIONS: Readonly<StreamOptions> = {
   maxIncomingPerSecond: 10,
   maxStreamsPerConnection: 1024,
   refuseUpgrades: 0,
+  refusedStreams: [],
 };
 
 export interface StreamHub extends FakeStreams {
@@ -52,6 +53,11 @@ function isSendableCloseCode(code: number): boolean {
 function checkOptions(options: Partial<StreamOptions>): void {
   for (const [name, value] of Object.entries(options)) {
     if (!(name in DEFAULT_STREAM_OPTIONS)) throw new Error(`unknown stream option ${name}`);
+    if (name === "refusedStreams") {
+      if (!Array.isArray(value) || value.some((item) => typeof item !== "string"))
+        throw new Error("stream option refusedStreams must be an array of stream names");
+      continue;
+    }
     const least = name === "refuseUpgrades" ? 0 : 1;
     if (typeof value !== "number" || !Number.isInteger(value) || value < least) {
       throw new Error(`stream option ${name} must be an integer of at least ${least}`);
@@ -149,6 +155,12 @@ export function attachStreams(server: Server, initial: Partial<StreamOptions> = 
     stall: (filter, on) => {
       const found = matching(filter);
       for (const connection of found) connection.setStalled(on);
+      return found.length;
+    },
+    delay: (filter, ms) => {
+      if (!Number.isInteger(ms) || ms < 0) throw new Error("delay must be a non-negative integer of ms");
+      const found = matching(filter);
+      for (const connection of found) connection.setDelay(ms);
       return found.length;
     },
     close: (filter, code = 1000, reason = "") => {

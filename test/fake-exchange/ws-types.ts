@@ -25,6 +25,8 @@ export interface StreamOptions {
   maxStreamsPerConnection: number;
   /** 1: new connections are refused with 503 (an outage); 0: accepted. */
   refuseUpgrades: number;
+  /** A SUBSCRIBE naming any of these is answered with an error (a stream the exchange does not serve). */
+  refusedStreams: readonly string[];
 }
 
 export interface IncomingFrame {
@@ -68,6 +70,8 @@ export interface FakeStreams {
   drop(filter?: StreamFilter): number;
   /** While on, matching connections get no events (pings and control replies go on); returns how many. */
   stall(filter: StreamFilter, on: boolean): number;
+  /** Matching connections get every later event `ms` late, in order (0: on time again); returns how many. */
+  delay(filter: StreamFilter, ms: number): number;
   /** Sends a close frame to matching open connections; returns how many. */
   close(filter: StreamFilter, code?: number, reason?: string): number;
   /** Every connection opened since the last reset, oldest first (snapshots). */

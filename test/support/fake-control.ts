@@ -59,9 +59,11 @@ export function fakeControl(baseUrl: string) {
         ((await call("POST", "streams/drop", { filter })) as { affected: number }).affected,
       stall: async (filter: StreamFilter, on: boolean) =>
         ((await call("POST", "streams/stall", { filter, on })) as { affected: number }).affected,
+      delay: async (filter: StreamFilter, ms: number) =>
+        ((await call("POST", "streams/delay", { filter, ms })) as { affected: number }).affected,
       close: async (filter: StreamFilter, code = 1000, reason = "") =>
         ((await call("POST", "streams/close", { filter, code, reason })) as { affected: number }).affected,
-      options: (options: Record<string, number>) => call("POST", "streams/options", options),
+      options: (options: Record<string, number | string[]>) => call("POST", "streams/options", options),
       connections: async () => (await call("GET", "streams/connections")) as StreamConnection[],
       startTicker: (streams: string[], perSecond: number) =>
         call("POST", "streams/ticker", { streams, perSecond }),

@@ -248,6 +248,18 @@ describe("COIN-M under /dstream", () => {
 });
 
 describe("control messages", () => {
+  it("subscribes names in any script, and refuses the streams it is told to refuse", async () => {
+    const client = await connect("/market/ws");
+    expect(await request(client, "SUBSCRIBE", ["币安人生usdt@aggTrade"], 1)).toBe('{"result":null,"id":1}');
+    fake.streams.setOptions({ refusedStreams: ["ethusdt@aggTrade"] });
+    expect(await request(client, "SUBSCRIBE", ["btcusdt@aggTrade", "ethusdt@aggTrade"], 2)).toBe(
+      '{"error":{"code":2,"msg":"Invalid request: invalid stream"},"id":2}',
+    );
+    expect(await request(client, "LIST_SUBSCRIPTIONS", undefined, 3)).toBe(
+      '{"result":["币安人生usdt@aggTrade"],"id":3}',
+    );
+  });
+
   it("reports and switches the combined property per connection", async () => {
     const client = await connect("/market/ws/btcusdt@aggTrade");
     expect(await request(client, "GET_PROPERTY", ["combined"], 2)).toBe('{"result":false,"id":2}');
@@ -420,6 +432,18 @@ describe("pings", () => {
 });
 
 describe("fault injection", () => {
+  it("delays a connection's events, keeping their order", async () => {
+    const slow = await connect("/market/ws/btcusdt@aggTrade");
+    const fast = await connect("/market/ws/btcusdt@aggTrade");
+    const [first] = fake.streams.connections();
+    expect(fake.streams.delay({ connectionId: first?.id ?? 0 }, 150)).toBe(1);
+    const sequences = fake.streams.publish("btcusdt@aggTrade", 3);
+    await waitUntil(() => fast.messages.length === 3);
+    expect(slow.messages).toHaveLength(0);
+    await waitUntil(() => slow.messages.length === 3);
+    expect(slow.messages.map((text) => sequenceOf(text))).toEqual(sequences);
+  });
+
   it("drops matching connections without a close frame", async () => {
     const market = await connect("/market/ws/btcusdt@aggTrade");
     const book = await connect("/public/ws/btcusdt@bookTicker");

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { errorMessage, parseClientMessage, resultMessage } from "../../shared/streams/client-protocol.ts";
 import { combinedFrame, payloadOf, readUpstreamFrame } from "../../shared/streams/frames.ts";
 import { parseConnectPath } from "../../shared/streams/paths.ts";
+import { decodeAdmission, encodeAdmission } from "../../shared/streams/relay-connect.ts";
 
 function refusal(text: string) {
   const parsed = parseClientMessage(text);
@@ -182,19 +183,43 @@ describe("upstream frames", () => {
       id: "4",
       ok: true,
       streams: null,
+      error: null,
     });
     expect(readUpstreamFrame('{"result":["a@aggTrade"],"id":5}')).toEqual({
       kind: "reply",
       id: "5",
       ok: true,
       streams: ["a@aggTrade"],
+      error: null,
     });
-    expect(readUpstreamFrame('{"error":{"code":2,"msg":"x"},"id":6}')).toEqual({
+    expect(readUpstreamFrame('{"error":{"code":2,"msg":"Invalid request: invalid stream"},"id":6}')).toEqual({
       kind: "reply",
       id: "6",
       ok: false,
       streams: null,
+      error: "Invalid request: invalid stream",
     });
     expect(readUpstreamFrame("not json").kind).toBe("other");
+  });
+});
+
+describe("relay admission", () => {
+  it("carries non-ASCII stream and client names in an ASCII header value, and rejects anything malformed", () => {
+    const admission = {
+      market: "um",
+      combined: true,
+      streams: ["币安人生usdt@aggTrade"],
+      relayEvents: false,
+      client: "trader",
+      caller: "client:trader",
+      protocol: "",
+    } as const;
+    const header = encodeAdmission(admission);
+    expect(header).toMatch(/^[\x21-\x7e]+$/);
+    expect(decodeAdmission(header)).toEqual(admission);
+    expect(decodeAdmission(null)).toBeNull();
+    expect(decodeAdmission("%E0%A4%A")).toBeNull();
+    expect(decodeAdmission(encodeURIComponent(JSON.stringify({ ...admission, market: "spot" })))).toBeNull();
+    expect(decodeAdmission(encodeURIComponent(JSON.stringify({ ...admission, streams: [1] })))).toBeNull();
   });
 });

@@ -7,6 +7,7 @@ import {
   continuityProblem,
   fake,
   liveConnections,
+  relayDrained,
   sequencesOf,
   statusOf,
   subscribedUpstream,
@@ -14,13 +15,15 @@ import {
 } from "./support/relay-helpers.ts";
 
 const TOKEN = CLIENTS.hook.token;
+const TRADER_KEY = CLIENTS.trader.apiKey;
 const clients = new Clients();
 
 beforeEach(async () => {
   await fake.reset();
 });
-afterEach(() => {
+afterEach(async () => {
   clients.closeAll();
+  await relayDrained();
 });
 
 describe("sharing one upstream", () => {
@@ -144,9 +147,44 @@ describe("per-client limits", () => {
   });
 
   it("refuses new clients beyond the total limit with 503, and admits them again when room frees", async () => {
-    for (let i = 0; i < 40; i++) await clients.connect(`/k/${TOKEN}/ws`);
+    for (let i = 0; i < 25; i++) await clients.connect(`/k/${TOKEN}/ws`);
+    for (let i = 0; i < 15; i++) await clients.connect(`/k/${TRADER_KEY}/ws`);
     expect(await statusOf(`/k/${TOKEN}/ws`)).toBe(503);
     clients.closeAll();
     await waitUntil(async () => (await statusOf(`/k/${TOKEN}/ws`)) === 101, "a slot frees up");
+  });
+
+  it("refuses one credential more connections than its share with 429, leaving other credentials room", async () => {
+    for (let i = 0; i < 30; i++) await clients.connect(`/k/${TOKEN}/ws`);
+    const refused = await statusOf(`/k/${TOKEN}/ws`);
+    expect(refused).toBe(429);
+    expect(await statusOf(`/k/${TRADER_KEY}/ws`)).toBe(101);
+  });
+});
+
+describe("relay-wide limits", () => {
+  it("refuses streams beyond the relay's upstream limit, while streams already carried stay open to anyone", async () => {
+    const first = await clients.connect(`/k/${TOKEN}/ws`);
+    const second = await clients.connect(`/k/${TRADER_KEY}/ws`);
+    const names = (prefix: string) => Array.from({ length: 30 }, (_, i) => `${prefix}${i}usdt@aggTrade`);
+    expect(await first.request("SUBSCRIBE", names("u"))).toEqual({ result: null, id: 1 });
+    expect(await second.request("SUBSCRIBE", names("v"))).toEqual({ result: null, id: 1 });
+    const third = await clients.connect(`/k/${TOKEN}/ws`);
+    expect(await third.request("SUBSCRIBE", ["w0usdt@aggTrade"])).toEqual({
+      error: {
+        code: 2,
+        msg: "Invalid request: too many streams on this relay: it carries at most 60 distinct streams",
+      },
+      id: 1,
+    });
+    expect(await third.request("SUBSCRIBE", ["u0usdt@aggTrade", "v7usdt@aggTrade"])).toEqual({
+      result: null,
+      id: 2,
+    });
+    expect(await third.request("LIST_SUBSCRIPTIONS")).toEqual({
+      result: ["u0usdt@aggTrade", "v7usdt@aggTrade"],
+      id: 3,
+    });
+    expect(await statusOf(`/k/${TOKEN}/ws/w1usdt@aggTrade`)).toBe(400);
   });
 });

@@ -17,6 +17,13 @@ import {
 } from "./support/relay-helpers.ts";
 
 const TOKEN = CLIENTS.hook.token;
+
+/** The reconnect back-off the relay persisted (failed attempts in a row). */
+function failuresOf(stub: DurableObjectStub): Promise<number> {
+  return runInDurableObject(stub, (_relay, state) =>
+    Number(state.storage.sql.exec("SELECT value FROM meta WHERE key = 'failures'").toArray()[0]?.value ?? 0),
+  );
+}
 const STREAM = "btcusdt@aggTrade";
 const clients = new Clients();
 
@@ -72,6 +79,23 @@ describe("no loss, no duplicates", () => {
     expect(continuityProblem(sequences)).toBeNull();
   });
 
+  it("in order when a lagging connection is joined by one that is ahead of it", async () => {
+    const client = await clients.connect(`/k/${TOKEN}/ws/${STREAM}`);
+    await subscribedUpstream(STREAM, 2);
+    const [slow, quick] = await openConnectionsFor(STREAM);
+    // 400 ms: longer than a reconnect takes, shorter than the relay waits for a lagging connection.
+    expect(await fake.streams.delay({ connectionId: slow?.id }, 400)).toBe(1);
+    await fake.streams.startTicker([STREAM], 50);
+    await client.waitForCount(isData, 30);
+    // The replacement starts at the present, 400 ms ahead of the slow connection, which now holds the head:
+    // forwarding its events as they come would put them before the slow connection's older ones.
+    expect(await fake.streams.drop({ connectionId: quick?.id })).toBe(1);
+    await subscribedUpstream(STREAM, 2);
+    await client.waitForCount(isData, client.messages.length + 100);
+    const sequences = await finish(client);
+    expect(continuityProblem(sequences)).toBeNull();
+  });
+
   it("across renewals before the connection-age limit, made before the old connection is broken", async () => {
     await fake.streams.options({ maxConnectionMs: 7000 });
     const client = await clients.connect(`/k/${TOKEN}/stream?streams=${STREAM}`);
@@ -88,6 +112,47 @@ describe("no loss, no duplicates", () => {
     expect(renewed.every((c) => (c.closedAt ?? 0) - c.openedAt < 7000)).toBe(true);
     expect(connections.flatMap((c) => c.violations)).toEqual([]);
   }, 20_000);
+});
+
+describe("refusals", () => {
+  it("gives up only the stream Binance refuses, telling its clients, and keeps the rest on the same connections", async () => {
+    await fake.streams.options({ refusedStreams: ["badusdt@aggTrade"] });
+    const client = await clients.connect(`/k/${TOKEN}/ws/${STREAM}`);
+    await subscribedUpstream(STREAM, 2);
+    expect(await client.request("SUBSCRIBE", ["ethusdt@aggTrade", "badusdt@aggTrade"])).toEqual({
+      result: null,
+      id: 1,
+    });
+    const error = await client.waitFor((t) => t.includes("refused by Binance"));
+    expect(JSON.parse(error)).toEqual({
+      error: {
+        code: 2,
+        msg: "Invalid request: stream badusdt@aggTrade refused by Binance (Invalid request: invalid stream)",
+      },
+      id: null,
+    });
+    await subscribedUpstream("ethusdt@aggTrade", 2);
+    expect(await client.request("LIST_SUBSCRIPTIONS")).toEqual({
+      result: [STREAM, "ethusdt@aggTrade"],
+      id: 2,
+    });
+    const sequences = (await fake.streams.publish("ethusdt@aggTrade", 2)).map(BigInt);
+    await client.waitForCount((t) => t.includes('"s":"ETHUSDT"'), 2);
+    expect(sequencesOf(client)).toEqual(sequences);
+    const connections = await fake.streams.connections();
+    expect(connections).toHaveLength(2);
+    expect(connections.every((c) => c.closedAt === null)).toBe(true);
+  });
+
+  it("relays streams whose symbol is not ASCII", async () => {
+    const stream = "币安人生usdt@aggTrade";
+    const client = await clients.connect(`/k/${TOKEN}/stream?streams=${encodeURIComponent(stream)}`);
+    await subscribedUpstream(stream, 2);
+    await fake.streams.publish(stream);
+    expect(await client.waitFor(isData)).toMatch(
+      /^\{"stream":"币安人生usdt@aggTrade","data":\{"e":"aggTrade"/,
+    );
+  });
 });
 
 describe("liveness", () => {
@@ -140,6 +205,7 @@ describe("eviction", () => {
         state.storage.sql.exec("SELECT name FROM streams").toArray(),
       ),
     ).toEqual([{ name: STREAM }]);
+    await waitUntil(() => failuresOf(stub).then((failures) => failures >= 2), "two refused reconnects");
     // Between alarm-driven reconnect attempts the relay is idle, so it can be evicted like any idle object.
     await evictDurableObject(stub, { webSockets: "hibernate" });
     await fake.streams.options({ refuseUpgrades: 0 });
@@ -149,6 +215,10 @@ describe("eviction", () => {
     const sequences = (await fake.streams.publish(STREAM, 3)).map(BigInt);
     await client.waitForCount(isData, 3);
     expect(sequencesOf(client)).toEqual(sequences);
+    // The restart neither announced the outage again nor lost the client's subscriptions (kept in SQLite).
+    expect(client.messages.filter((t) => t.includes('"relay":"reconnecting"'))).toHaveLength(1);
+    expect(await client.request("LIST_SUBSCRIPTIONS")).toEqual({ result: [STREAM], id: 1 });
+    await waitUntil(() => failuresOf(stub).then((failures) => failures === 0), "the back-off is reset");
   });
 });
 

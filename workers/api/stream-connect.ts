@@ -7,8 +7,15 @@
 
 import { verifyStreamToken } from "../../shared/auth/stream-token.ts";
 import { parseConnectPath } from "../../shared/streams/paths.ts";
+import {
+  ADMISSION_HEADER,
+  encodeAdmission,
+  type RelayAdmission,
+} from "../../shared/streams/relay-connect.ts";
 import type { GatewayEnv } from "../env.ts";
 import type { GatewayOptions } from "./config.ts";
+
+const MAX_OFFERED_PROTOCOLS = 4;
 
 export function isStreamPath(pathname: string): boolean {
   return parseConnectPath(pathname, new URLSearchParams()) !== null;
@@ -37,29 +44,43 @@ export async function connectStream(
     .split(",")
     .map((p) => p.trim())
     .filter((p) => p !== "");
-  const candidates = [target.credential, url.searchParams.get("token"), ...offered].filter(
-    (c): c is string => c !== null && c !== "",
-  );
+  const explicit = target.credential ?? url.searchParams.get("token");
   let client: string | null = null;
-  for (const credential of candidates) {
-    client = await clientFor(credential, options);
+  let protocol = offered[0] ?? "";
+  if (explicit !== null && explicit !== "") {
+    client = await clientFor(explicit, options);
     if (client === null) return refuse(401, "unknown or expired credential, or no stream scope");
-    break;
+  } else {
+    // A subprotocol may be the credential, or (on a public relay) just a protocol name the client offers.
+    for (const offer of offered.slice(0, MAX_OFFERED_PROTOCOLS)) {
+      client = await clientFor(offer, options);
+      if (client !== null) {
+        protocol = offer;
+        break;
+      }
+    }
+    if (client === null && !options.relay.isPublic) {
+      return refuse(
+        401,
+        offered.length > 0
+          ? "unknown or expired credential, or no stream scope"
+          : "a stream credential is required: /k/<credential>/..., ?token=, or Sec-WebSocket-Protocol",
+      );
+    }
   }
-  if (client === null && !options.relay.isPublic) {
-    return refuse(
-      401,
-      "a stream credential is required: /k/<credential>/..., ?token=, or Sec-WebSocket-Protocol",
-    );
-  }
-  const protocol = offered.find((p) => p === candidates[0]) ?? offered[0] ?? "";
+  const admission: RelayAdmission = {
+    market: target.market,
+    combined: target.combined,
+    streams: target.streams,
+    relayEvents: /^(1|true)$/i.test(url.searchParams.get("relayEvents") ?? ""),
+    client: client ?? "anonymous",
+    // Connection limits count per credential, or per address for anonymous clients of a public relay.
+    caller:
+      client === null ? `ip:${request.headers.get("CF-Connecting-IP") ?? "unknown"}` : `client:${client}`,
+    protocol,
+  };
   const headers = new Headers(request.headers);
-  headers.set("X-Relay-Market", target.market);
-  headers.set("X-Relay-Combined", target.combined ? "1" : "0");
-  headers.set("X-Relay-Streams", JSON.stringify(target.streams));
-  headers.set("X-Relay-Events", /^(1|true)$/i.test(url.searchParams.get("relayEvents") ?? "") ? "1" : "0");
-  headers.set("X-Relay-Client", client ?? "anonymous");
-  headers.set("X-Relay-Protocol", protocol);
+  headers.set(ADMISSION_HEADER, encodeAdmission(admission));
   const hint =
     options.locationHint === null
       ? undefined

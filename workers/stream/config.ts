@@ -20,7 +20,11 @@ export interface RelayOptions {
   readonly probeMs: number;
   readonly idleCloseMs: number;
   readonly maxClients: number;
+  /** Sockets one credential (or, on a public relay, one IP address) may hold open at once. */
+  readonly maxClientsPerCaller: number;
   readonly maxStreamsPerClient: number;
+  /** Distinct streams the relay holds upstream for one market, whoever asked for them. */
+  readonly maxUpstreamStreams: number;
   readonly maxClientMessagesPerSecond: number;
   readonly maxMessageBytes: number;
   /** Alarm interval that brings an evicted relay back and rebuilds its upstream. */
@@ -41,13 +45,17 @@ export function readRelayOptions(env: GatewayEnv): Result<RelayOptions, string> 
     ["maxConnectionMs", "RELAY_MAX_CONNECTION_MS", 84_600_000, 1000, 86_400_000],
     ["redundancy", "RELAY_UPSTREAM_REDUNDANCY", 2, 1, 3],
     ["maxStreamsPerUpstream", "RELAY_MAX_STREAMS_PER_UPSTREAM", 1024, 1, 1024],
-    ["upstreamMessagesPerSecond", "RELAY_UPSTREAM_MESSAGES_PER_SECOND", 5, 1, 10],
-    ["staleMs", "RELAY_STALE_MS", 10_000, 500, 600_000],
+    // Binance's limit is 10 incoming messages per second, and its pongs count: 8 leaves them room.
+    ["upstreamMessagesPerSecond", "RELAY_UPSTREAM_MESSAGES_PER_SECOND", 5, 1, 8],
+    // A lag is measured against the 60 s of forwarded frames the relay remembers, so it must stay well inside.
+    ["staleMs", "RELAY_STALE_MS", 10_000, 500, 20_000],
     ["silenceMs", "RELAY_SILENCE_MS", 60_000, 1000, 3_600_000],
     ["probeMs", "RELAY_PROBE_MS", 30_000, 1000, 600_000],
     ["idleCloseMs", "RELAY_IDLE_CLOSE_MS", 60_000, 0, 3_600_000],
     ["maxClients", "RELAY_MAX_CLIENTS", 10_000, 1, 32_000],
+    ["maxClientsPerCaller", "RELAY_MAX_CLIENTS_PER_CALLER", 1000, 1, 32_000],
     ["maxStreamsPerClient", "RELAY_MAX_STREAMS_PER_CLIENT", 1024, 1, 1024],
+    ["maxUpstreamStreams", "RELAY_MAX_UPSTREAM_STREAMS", 4096, 1, 65_536],
     ["maxClientMessagesPerSecond", "RELAY_MAX_CLIENT_MESSAGES_PER_SECOND", 10, 1, 1000],
     ["maxMessageBytes", "RELAY_MAX_MESSAGE_BYTES", 65_536, 256, 1_048_576],
     ["heartbeatMs", "RELAY_HEARTBEAT_MS", 30_000, 500, 300_000],

@@ -1,87 +1,106 @@
 // The market stream relay: one Durable Object per market holds the upstream connections to Binance and fans
 // the frames out to any number of clients, who speak Binance's own stream protocol to it.
-// Client sockets use the hibernation API (subscriptions live in their attachments; "ping" is answered with
-// "pong" by the runtime without waking the object). The upstream connections cannot hibernate, so the object
-// keeps an alarm heartbeat, which also drives the watchdog, renewals and reconnects (no interval timers, which
-// would keep the object from ever idling): if it is evicted, the next heartbeat restarts it and the upstream
-// is rebuilt from the stream set persisted in SQLite, while hibernated clients stay connected.
+// Client sockets use the hibernation API ("ping" is answered with "pong" by the runtime without waking the
+// object); their subscriptions live in SQLite (relay-storage.ts). The upstream connections cannot hibernate, so
+// while there is an upstream the object keeps an alarm heartbeat, which also drives the watchdog, renewals and
+// reconnects (no interval timers, which would keep the object from ever idling): if it is evicted, the next
+// heartbeat restarts it and the upstream is rebuilt from the persisted stream set, while hibernated clients
+// stay connected.
 
 import { DurableObject } from "cloudflare:workers";
 import type { Market } from "../../shared/catalog/types.ts";
 import { errorMessage, parseClientMessage, resultMessage } from "../../shared/streams/client-protocol.ts";
+import { ADMISSION_HEADER, decodeAdmission } from "../../shared/streams/relay-connect.ts";
 import type { GatewayEnv } from "../env.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { type RelayOptions, readRelayOptions } from "./config.ts";
 import { type ClientAttachment, type RelayClient, RelayClients, send } from "./relay-clients.ts";
+import { RelayStorage } from "./relay-storage.ts";
 import { invalidStreams } from "./stream-check.ts";
 import { UpstreamPool } from "./upstream-pool.ts";
 
 export class MarketRelay extends DurableObject<GatewayEnv> {
   readonly #log: Logger;
-  readonly #clients = new RelayClients();
+  readonly #storage: RelayStorage;
+  readonly #clients: RelayClients;
   #market: Market | null = null;
   #options: RelayOptions | null = null;
   #pool: UpstreamPool | null = null;
+  /** The alarm time this object set (or found at start), so wakes never move it later. */
+  #alarmAt: number | null = null;
 
   constructor(ctx: DurableObjectState, env: GatewayEnv) {
     super(ctx, env);
     this.#log = createLogger(env.LOG_LEVEL);
+    this.#storage = new RelayStorage(ctx.storage.sql);
+    this.#clients = new RelayClients(this.#storage);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
     void ctx.blockConcurrencyWhile(async () => this.#restore());
   }
 
   /** After a restart (deploy, eviction): reload the market, the clients and the upstream stream set. */
-  #restore(): void {
-    const sql = this.ctx.storage.sql;
-    sql.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-    sql.exec("CREATE TABLE IF NOT EXISTS streams (name TEXT PRIMARY KEY)");
-    const market = sql
-      .exec<{ value: string }>("SELECT value FROM meta WHERE key = 'market'")
-      .toArray()[0]?.value;
-    if (market !== "um" && market !== "cm") return;
+  async #restore(): Promise<void> {
+    this.#alarmAt = await this.ctx.storage.getAlarm();
+    const market = this.#storage.market();
+    if (market === null) return;
     const pool = this.#ensurePool(market);
     if (pool === null) return;
-    const persisted = sql
-      .exec<{ name: string }>("SELECT name FROM streams")
-      .toArray()
-      .map((row) => row.name);
+    const sockets = new Set<string>();
     for (const ws of this.ctx.getWebSockets()) {
       const attachment = ws.deserializeAttachment() as ClientAttachment | null;
-      if (attachment !== null) this.#clients.add(ws, attachment);
+      if (attachment === null || typeof attachment.id !== "string") continue;
+      sockets.add(attachment.id);
+      this.#clients.restore(ws, attachment);
     }
-    const wanted = new Set(this.#clients.streams());
-    for (const stream of persisted) if (!wanted.has(stream)) this.#forget([stream]);
-    if (wanted.size === 0) return;
-    this.#log.log("warn", "relay restored", { market, clients: this.#clients.size, streams: wanted.size });
-    this.#clients.notify("reconnecting", [...wanted], Date.now());
-    pool.restore([...wanted]);
+    this.#storage.keepSockets(sockets);
+    const wanted = this.#clients.streams();
+    const wantedSet = new Set(wanted);
+    this.#storage.removeStreams(this.#storage.streams().filter((stream) => !wantedSet.has(stream)));
+    if (wanted.length === 0) return;
+    // Clients already told about an outage that was on when the object stopped are not told again.
+    const told = this.#storage.lostStreams();
+    const untold = wanted.filter((stream) => !told.has(stream));
+    const failures = this.#storage.failures();
+    this.#log.log("warn", "relay restored", {
+      market,
+      clients: this.#clients.size,
+      streams: wanted.length,
+      failures,
+    });
+    this.#clients.notify("reconnecting", untold, Date.now());
+    this.#storage.setLost(untold, true);
+    pool.restore(wanted, failures, Date.now());
     this.#wake();
   }
 
   override async fetch(request: Request): Promise<Response> {
-    const market = request.headers.get("X-Relay-Market");
-    if (market !== "um" && market !== "cm") return new Response("relay: missing market", { status: 400 });
+    const admission = decodeAdmission(request.headers.get(ADMISSION_HEADER));
+    if (admission === null) return new Response("relay: not admitted by the gateway", { status: 400 });
+    const market = admission.market;
     const pool = this.#ensurePool(market);
     const options = this.#options;
     if (pool === null || options === null)
       return refuse(500, "relay misconfigured: check the BINANCE_*_WS_URL and RELAY_* vars");
     if (this.ctx.getWebSockets().length >= options.maxClients)
       return refuse(503, `relay full: at most ${options.maxClients} clients`);
-    const streams = JSON.parse(request.headers.get("X-Relay-Streams") ?? "[]") as string[];
-    const bad = invalidStreams(market, streams, options.maxStreamsPerClient);
+    const callerTag = `caller:${admission.caller}`.slice(0, 256);
+    if (this.ctx.getWebSockets(callerTag).length >= options.maxClientsPerCaller)
+      return refuse(429, `at most ${options.maxClientsPerCaller} connections per caller`);
+    const streams = [...new Set(admission.streams)];
+    const bad =
+      invalidStreams(market, streams, options.maxStreamsPerClient) ?? this.#upstreamRoom(streams, options);
     if (bad !== null) return refuse(400, bad);
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     const state: ClientAttachment = {
-      client: request.headers.get("X-Relay-Client") ?? "anonymous",
-      combined: request.headers.get("X-Relay-Combined") === "1",
-      relayEvents: request.headers.get("X-Relay-Events") === "1",
-      streams,
+      id: crypto.randomUUID(),
+      client: admission.client,
+      combined: admission.combined,
+      relayEvents: admission.relayEvents,
     };
-    this.ctx.acceptWebSocket(server, [`client:${state.client}`.slice(0, 256)]);
-    this.#subscribeUpstream(this.#clients.add(server, state));
-    const protocol = request.headers.get("X-Relay-Protocol");
-    const headers = protocol ? { "Sec-WebSocket-Protocol": protocol } : undefined;
+    this.ctx.acceptWebSocket(server, [callerTag]);
+    this.#subscribeUpstream(this.#clients.add(server, state, streams));
+    const headers = admission.protocol ? { "Sec-WebSocket-Protocol": admission.protocol } : undefined;
     return new Response(null, { status: 101, webSocket: client, headers });
   }
 
@@ -97,7 +116,7 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     send(client, this.#reply(client, message, meter === "over", options));
   }
 
-  /** The answer to one client message: a result, or an error in Binance's shape. */
+  /** The answer to one client message: a result, or an error in Binance's shape. Nothing changes on an error. */
   #reply(
     client: RelayClient,
     message: string | ArrayBuffer,
@@ -116,9 +135,11 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     const command = parsed.value;
     switch (command.kind) {
       case "subscribe": {
-        const fresh = command.streams.filter((s) => !client.state.streams.includes(s));
-        const capacity = options.maxStreamsPerClient - client.state.streams.length;
-        const bad = invalidStreams(this.#market ?? "um", fresh, capacity);
+        const held = new Set(client.streams);
+        const fresh = [...new Set(command.streams)].filter((s) => !held.has(s));
+        const capacity = options.maxStreamsPerClient - client.streams.length;
+        const bad =
+          invalidStreams(this.#market ?? "um", fresh, capacity) ?? this.#upstreamRoom(fresh, options);
         if (bad !== null) return invalid(bad, command.id);
         this.#subscribeUpstream(this.#clients.subscribe(client, fresh));
         return resultMessage(command.id, "null");
@@ -127,7 +148,7 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
         this.#unsubscribeUpstream(this.#clients.unsubscribe(client, command.streams));
         return resultMessage(command.id, "null");
       case "list":
-        return resultMessage(command.id, JSON.stringify(client.state.streams));
+        return resultMessage(command.id, JSON.stringify(client.streams));
       case "get-property": {
         const value = command.property === "combined" ? client.state.combined : client.state.relayEvents;
         return resultMessage(command.id, String(value));
@@ -141,6 +162,14 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     }
   }
 
+  /** Why these streams cannot be added upstream (the relay-wide cap), or null. */
+  #upstreamRoom(streams: readonly string[], options: RelayOptions): string | null {
+    const upstream = new Set(this.#pool?.streams ?? []);
+    const added = streams.filter((stream) => !upstream.has(stream)).length;
+    if (upstream.size + added <= options.maxUpstreamStreams) return null;
+    return `too many streams on this relay: it carries at most ${options.maxUpstreamStreams} distinct streams`;
+  }
+
   override webSocketClose(ws: WebSocket): void {
     this.#unsubscribeUpstream(this.#clients.delete(ws));
   }
@@ -150,28 +179,30 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
   }
 
   /**
-   * The one clock of the relay: watchdog ticks and renewals every heartbeatMs while there is anything to watch,
+   * The one clock of the relay: watchdog ticks and renewals every heartbeatMs while an upstream exists,
    * reconnects at their back-off time, and after an eviction the alarm brings the object back to rebuild.
    * Nothing else keeps timers, so between events the object is idle and may hibernate or be evicted safely.
    */
   override async alarm(): Promise<void> {
+    this.#alarmAt = null;
     const now = Date.now();
-    this.#pool?.tick(now);
-    const active = this.#clients.size > 0 || (this.#pool?.connections.length ?? 0) > 0;
-    const retryAt = this.#pool?.nextRetryAt() ?? null;
+    const pool = this.#pool;
+    if (pool === null) return;
+    pool.tick(now);
+    const active = pool.streams.length > 0 || pool.connections.length > 0;
     const next = Math.min(
       active ? now + (this.#options?.heartbeatMs ?? 30_000) : Number.POSITIVE_INFINITY,
-      retryAt ?? Number.POSITIVE_INFINITY,
+      pool.nextRetryAt() ?? Number.POSITIVE_INFINITY,
     );
-    if (Number.isFinite(next)) await this.ctx.storage.setAlarm(next);
+    if (Number.isFinite(next)) this.#wake(next);
   }
 
   /** Makes sure the alarm fires no later than `at` (default: one heartbeat from now). */
   #wake(at?: number): void {
-    const when = at ?? Date.now() + (this.#options?.heartbeatMs ?? 30_000);
-    void this.ctx.storage.getAlarm().then((current) => {
-      if (current === null || current > when) return this.ctx.storage.setAlarm(when);
-    });
+    const when = Math.max(at ?? Date.now() + (this.#options?.heartbeatMs ?? 30_000), Date.now());
+    if (this.#alarmAt !== null && this.#alarmAt <= when) return;
+    this.#alarmAt = when;
+    void this.ctx.storage.setAlarm(when);
   }
 
   #ensurePool(market: Market): UpstreamPool | null {
@@ -183,34 +214,40 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     }
     this.#market = market;
     this.#options = options.value;
-    this.ctx.storage.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('market', ?)", market);
+    this.#storage.setMarket(market);
     this.#pool = new UpstreamPool(market, options.value, {
       forward: (stream, text) => this.#clients.forward(stream, text),
-      notify: (notice, streams) => this.#clients.notify(notice, streams, Date.now()),
+      notify: (notice, streams) => {
+        if (notice !== "stale") this.#storage.setLost(streams, notice === "reconnecting");
+        this.#clients.notify(notice, streams, Date.now());
+      },
+      refused: (stream, reason) => this.#onRefused(stream, reason),
       log: (level, msg, fields) => this.#log.log(level, msg, { market, ...fields }),
       wake: (at) => this.#wake(at),
+      backoff: (failures) => this.#storage.setFailures(failures),
     });
     return this.#pool;
   }
 
+  /** Binance refused a stream: its clients get Binance's error for it and lose the subscription. */
+  #onRefused(stream: string, reason: string): void {
+    this.#storage.removeStreams([stream]);
+    const msg = `Invalid request: stream ${stream} refused by Binance (${reason})`;
+    for (const client of this.#clients.drop(stream)) send(client, errorMessage({ code: 2, msg, id: "null" }));
+  }
+
   #subscribeUpstream(streams: readonly string[]): void {
     if (streams.length === 0) return;
-    for (const stream of streams) {
-      this.ctx.storage.sql.exec("INSERT OR IGNORE INTO streams (name) VALUES (?)", stream);
-      this.#pool?.add(stream);
-    }
+    this.#storage.addStreams(streams);
+    for (const stream of streams) this.#pool?.add(stream);
     this.#wake();
   }
 
   #unsubscribeUpstream(streams: readonly string[]): void {
     if (streams.length === 0) return;
-    this.#forget(streams);
+    this.#storage.removeStreams(streams);
     const now = Date.now();
     for (const stream of streams) this.#pool?.remove(stream, now);
-  }
-
-  #forget(streams: readonly string[]): void {
-    for (const stream of streams) this.ctx.storage.sql.exec("DELETE FROM streams WHERE name = ?", stream);
   }
 }
 

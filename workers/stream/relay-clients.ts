@@ -1,44 +1,63 @@
-// The relay's clients: one entry per accepted (hibernatable) socket, with its subscriptions kept in the
-// socket's attachment so they survive hibernation and eviction, an in-memory index stream -> clients for
-// fan-out, and the per-client limits. Tags cannot carry subscriptions (at most 10 per socket, fixed at
-// accept time), so the index is rebuilt from attachments when the object starts.
+// The relay's clients: one entry per accepted (hibernatable) socket, an in-memory index stream -> clients for
+// fan-out, and the per-client limits. A socket's attachment holds only its id and settings; its subscriptions
+// (up to 1024 names, beyond the 16 KiB an attachment may hold) are kept in the object's SQLite through a
+// SubscriptionStore, so both survive hibernation and eviction and the index is rebuilt when the object starts.
 
 import { payloadOf } from "../../shared/streams/frames.ts";
 
 export interface ClientAttachment {
+  /** Names the socket's rows in the subscription store. */
+  readonly id: string;
   readonly client: string;
   combined: boolean;
   relayEvents: boolean;
-  streams: string[];
+}
+
+/** Where each socket's subscriptions are kept, in the order they were made. */
+export interface SubscriptionStore {
+  load(id: string): string[];
+  add(id: string, streams: readonly string[]): void;
+  remove(id: string, streams: readonly string[]): void;
 }
 
 export interface RelayClient {
   readonly ws: WebSocket;
   readonly state: ClientAttachment;
+  /** Subscriptions in the order they were made (LIST_SUBSCRIPTIONS answers in this order). */
+  readonly streams: string[];
   readonly sentAt: number[];
 }
 
 export class RelayClients {
+  readonly #store: SubscriptionStore;
   readonly #byWs = new Map<WebSocket, RelayClient>();
   readonly #subscribers = new Map<string, Set<RelayClient>>();
 
-  get size(): number {
-    return this.#byWs.size;
+  constructor(store: SubscriptionStore) {
+    this.#store = store;
   }
 
-  get all(): IterableIterator<RelayClient> {
-    return this.#byWs.values();
+  get size(): number {
+    return this.#byWs.size;
   }
 
   get(ws: WebSocket): RelayClient | undefined {
     return this.#byWs.get(ws);
   }
 
-  /** Registers a socket; returns the streams that had no subscriber before (to subscribe upstream). */
-  add(ws: WebSocket, state: ClientAttachment): string[] {
-    const client = { ws, state: { ...state, streams: [] }, sentAt: [] };
+  /** Registers a new socket with its first subscriptions; returns the streams that had no subscriber before. */
+  add(ws: WebSocket, state: ClientAttachment, streams: readonly string[]): string[] {
+    ws.serializeAttachment(state);
+    const client: RelayClient = { ws, state: { ...state }, streams: [], sentAt: [] };
     this.#byWs.set(ws, client);
-    return this.subscribe(client, state.streams);
+    return this.subscribe(client, streams);
+  }
+
+  /** Re-registers a socket after the object restarted, with the subscriptions kept for it. */
+  restore(ws: WebSocket, state: ClientAttachment): void {
+    const client: RelayClient = { ws, state: { ...state }, streams: [], sentAt: [] };
+    this.#byWs.set(ws, client);
+    this.#index(client, this.#store.load(state.id));
   }
 
   /** Removes a socket; returns the streams that no longer have any subscriber (to unsubscribe upstream). */
@@ -46,32 +65,24 @@ export class RelayClients {
     const client = this.#byWs.get(ws);
     if (client === undefined) return [];
     this.#byWs.delete(ws);
-    return this.unsubscribe(client, [...client.state.streams]);
+    return this.unsubscribe(client, [...client.streams]);
   }
 
+  /** Adds subscriptions; returns the streams that had no subscriber before (to subscribe upstream). */
   subscribe(client: RelayClient, streams: readonly string[]): string[] {
-    const fresh: string[] = [];
-    for (const stream of streams) {
-      if (client.state.streams.includes(stream)) continue;
-      client.state.streams.push(stream);
-      let set = this.#subscribers.get(stream);
-      if (set === undefined) {
-        set = new Set();
-        this.#subscribers.set(stream, set);
-        fresh.push(stream);
-      }
-      set.add(client);
-    }
-    this.#persist(client);
-    return fresh;
+    const added = [...new Set(streams)].filter((stream) => !this.#holds(client, stream));
+    if (added.length > 0) this.#store.add(client.state.id, added);
+    return this.#index(client, added);
   }
 
+  /** Removes subscriptions; returns the streams that no longer have any subscriber. */
   unsubscribe(client: RelayClient, streams: readonly string[]): string[] {
+    const removed = [...new Set(streams)].filter((stream) => this.#holds(client, stream));
+    if (removed.length === 0) return [];
+    this.#store.remove(client.state.id, removed);
     const gone: string[] = [];
-    for (const stream of streams) {
-      const index = client.state.streams.indexOf(stream);
-      if (index === -1) continue;
-      client.state.streams.splice(index, 1);
+    for (const stream of removed) {
+      client.streams.splice(client.streams.indexOf(stream), 1);
       const set = this.#subscribers.get(stream);
       set?.delete(client);
       if (set?.size === 0) {
@@ -79,13 +90,19 @@ export class RelayClients {
         gone.push(stream);
       }
     }
-    this.#persist(client);
     return gone;
+  }
+
+  /** Unsubscribes everyone from a stream; returns who held it. */
+  drop(stream: string): RelayClient[] {
+    const holders = [...(this.#subscribers.get(stream) ?? [])];
+    for (const client of holders) this.unsubscribe(client, [stream]);
+    return holders;
   }
 
   update(client: RelayClient, change: Partial<Pick<ClientAttachment, "combined" | "relayEvents">>): void {
     Object.assign(client.state, change);
-    this.#persist(client);
+    client.ws.serializeAttachment(client.state);
   }
 
   streams(): string[] {
@@ -103,7 +120,7 @@ export class RelayClients {
         send(client, text);
         continue;
       }
-      if (raw === undefined) raw = payloadOf(text, stream);
+      raw ??= payloadOf(text, stream);
       send(client, raw);
     }
   }
@@ -113,7 +130,7 @@ export class RelayClients {
     const affected = new Set(streams);
     for (const client of this.#byWs.values()) {
       if (!client.state.relayEvents) continue;
-      const theirs = client.state.streams.filter((stream) => affected.has(stream));
+      const theirs = client.streams.filter((stream) => affected.has(stream));
       if (theirs.length > 0) send(client, JSON.stringify({ relay: notice, streams: theirs, time: now }));
     }
   }
@@ -130,8 +147,25 @@ export class RelayClients {
     return times.length > limit ? "over" : "ok";
   }
 
-  #persist(client: RelayClient): void {
-    client.ws.serializeAttachment(client.state);
+  #holds(client: RelayClient, stream: string): boolean {
+    return this.#subscribers.get(stream)?.has(client) === true;
+  }
+
+  /** Adds streams to the client and the fan-out index; returns those that had no subscriber before. */
+  #index(client: RelayClient, streams: readonly string[]): string[] {
+    const fresh: string[] = [];
+    for (const stream of streams) {
+      if (this.#holds(client, stream)) continue;
+      client.streams.push(stream);
+      let set = this.#subscribers.get(stream);
+      if (set === undefined) {
+        set = new Set();
+        this.#subscribers.set(stream, set);
+        fresh.push(stream);
+      }
+      set.add(client);
+    }
+    return fresh;
   }
 }
 

@@ -1,21 +1,28 @@
 // One WebSocket to a Binance stream server (always combined mode, so every data frame names its stream).
 // It owns what Binance holds against a connection: control messages are coalesced (a subscribe and an
-// unsubscribe of the same stream cancel out), batched (up to 200 streams per message) and paced under
-// Binance's 10-messages-per-second limit; acknowledgements mark streams live; LIST_SUBSCRIPTIONS probes check
-// that the server still holds what the relay thinks it holds. Liveness is judged by the pool from the
-// timestamps kept here: Workers cannot send ping frames (workerd answers Binance's pings by itself).
+// unsubscribe of the same stream cancel out), batched (up to 200 streams per message), paced under Binance's
+// 10-messages-per-second limit, and unsubscribes go before subscribes so a full connection never holds more than
+// its 1024 streams. Acknowledgements mark streams live; a refused batch is split until the one refused stream is
+// found and reported; LIST_SUBSCRIPTIONS probes check that the server still holds what the relay thinks it holds.
+// Liveness is judged by the pool from the timestamps kept here: Workers cannot send ping frames (workerd
+// answers Binance's pings by itself).
 
 import { readUpstreamFrame } from "../../shared/streams/frames.ts";
 import { SendWindow } from "../../shared/streams/send-window.ts";
 
 export interface ConnectionHandlers {
-  /** `receivedAt` is the same instant recorded in lastDataAt, so the pool can compare them exactly. */
   onData(connection: UpstreamConnection, stream: string, text: string, receivedAt: number): void;
+  /** The server acknowledged these streams (a subscription, or a renewal's resubscription). */
+  onAcked(connection: UpstreamConnection, streams: readonly string[]): void;
+  /** The server refused to subscribe this one stream; the connection no longer wants it. */
+  onRefused(connection: UpstreamConnection, stream: string, reason: string): void;
   onReady(connection: UpstreamConnection): void;
   onClosed(connection: UpstreamConnection, why: string): void;
 }
 
 const MAX_PARAMS_PER_MESSAGE = 200;
+/** An upgrade not answered within this is abandoned (and the lane reconnects with back-off). */
+const HANDSHAKE_TIMEOUT_MS = 10_000;
 
 type InFlight = { readonly kind: "subscribe" | "unsubscribe" | "probe"; readonly streams: readonly string[] };
 
@@ -26,14 +33,15 @@ export class UpstreamConnection {
   state: "connecting" | "open" | "closed" = "connecting";
   /** Streams the server acknowledged, with the time of the acknowledgement. */
   readonly subscribed = new Map<string, number>();
-  readonly lastDataAt = new Map<string, number>();
-  lastAnyDataAt = 0;
-  probeSentAt: number | null = null;
+  /** What the pool judges health by (see unhealthyReason). */
+  readonly stats = { probeSentAt: null as number | null, dataFrames: 0, firstDataAt: 0, lastDataAt: 0 };
   lastProbeAnsweredAt = 0;
   #ws: WebSocket | null = null;
   readonly #wanted = new Set<string>();
   readonly #toSubscribe = new Set<string>();
   readonly #toUnsubscribe = new Set<string>();
+  /** Halves of a refused batch waiting to be resent, each kept whole so the refusal can be narrowed down. */
+  readonly #batches: InFlight[] = [];
   #probeQueued = false;
   readonly #inFlight = new Map<string, InFlight>();
   #nextId = 1;
@@ -50,25 +58,35 @@ export class UpstreamConnection {
     this.#handlers = handlers;
   }
 
-  /** Opens the socket; failures (including a refused handshake, e.g. 451) end in onClosed. */
+  /** Opens the socket; failures (a refused handshake such as 451, a timeout) end in onClosed. */
   async open(): Promise<void> {
+    const abort = new AbortController();
+    const deadline = setTimeout(() => abort.abort(), HANDSHAKE_TIMEOUT_MS);
     try {
-      const response = await fetch(this.url.replace(/^ws/, "http"), { headers: { Upgrade: "websocket" } });
+      const response = await fetch(this.url.replace(/^ws/, "http"), {
+        headers: { Upgrade: "websocket" },
+        signal: abort.signal,
+      });
       const ws = response.webSocket;
       if (ws === null) {
         await response.body?.cancel();
         return this.#closed(`handshake answered ${response.status}`);
       }
       ws.accept();
+      if (this.state === "closed") {
+        ws.close(1000, "closed while opening");
+        return;
+      }
       this.#ws = ws;
-      if (this.state === "closed") return this.close(1000, "closed while opening");
       this.state = "open";
       ws.addEventListener("message", (event) => this.#onMessage(event.data));
       ws.addEventListener("close", (event) => this.#closed(`closed by server (${event.code})`));
       ws.addEventListener("error", () => this.#closed("socket error"));
       this.#flush();
     } catch {
-      this.#closed("connect failed");
+      this.#closed(abort.signal.aborted ? "handshake timed out" : "connect failed");
+    } finally {
+      clearTimeout(deadline);
     }
   }
 
@@ -83,6 +101,14 @@ export class UpstreamConnection {
     return true;
   }
 
+  /** Streams the server may still hold although they are no longer wanted (unsubscribes not yet answered). */
+  get pendingRemovals(): number {
+    let count = this.#toUnsubscribe.size;
+    for (const request of this.#inFlight.values())
+      if (request.kind === "unsubscribe") count += request.streams.length;
+    return count;
+  }
+
   add(stream: string): void {
     if (this.#wanted.has(stream)) return;
     this.#wanted.add(stream);
@@ -95,15 +121,14 @@ export class UpstreamConnection {
 
   remove(stream: string): void {
     if (!this.#wanted.delete(stream)) return;
-    this.lastDataAt.delete(stream);
     if (!this.#toSubscribe.delete(stream)) this.#toUnsubscribe.add(stream);
     this.subscribed.delete(stream);
     this.#flush();
   }
 
   probe(now: number): void {
-    if (this.probeSentAt !== null || this.state !== "open") return;
-    this.probeSentAt = now;
+    if (this.stats.probeSentAt !== null || this.state !== "open") return;
+    this.stats.probeSentAt = now;
     this.#probeQueued = true;
     this.#flush();
   }
@@ -130,8 +155,11 @@ export class UpstreamConnection {
     const now = Date.now();
     const frame = readUpstreamFrame(data);
     if (frame.kind === "data") {
-      this.lastAnyDataAt = now;
-      this.lastDataAt.set(frame.stream, now);
+      // Frames of a stream being unsubscribed may still arrive; they are not this connection's data any more.
+      if (!this.#wanted.has(frame.stream)) return;
+      const stats = this.stats;
+      if (stats.dataFrames++ === 0) stats.firstDataAt = now;
+      stats.lastDataAt = now;
       this.#handlers.onData(this, frame.stream, data, now);
       return;
     }
@@ -140,16 +168,47 @@ export class UpstreamConnection {
     if (request === undefined) return;
     this.#inFlight.delete(frame.id);
     if (!frame.ok) {
-      this.close(1011, `server refused ${request.kind}`);
+      this.#onRefused(request, frame.error ?? "refused");
       return;
     }
     if (request.kind === "subscribe") {
-      for (const stream of request.streams) if (this.#wanted.has(stream)) this.subscribed.set(stream, now);
+      const acked = request.streams.filter((stream) => this.#wanted.has(stream));
+      for (const stream of acked) this.subscribed.set(stream, now);
+      if (acked.length > 0) this.#handlers.onAcked(this, acked);
     } else if (request.kind === "probe") {
-      this.probeSentAt = null;
+      this.stats.probeSentAt = null;
       this.lastProbeAnsweredAt = now;
       this.#repairFrom(frame.streams ?? []);
     }
+    this.#announceReady();
+  }
+
+  /**
+   * A refused SUBSCRIBE names no culprit, so a batch is split in halves and resent until the refused stream is
+   * alone; it is then given up (the pool tells its clients) and the rest of the connection carries on.
+   * A refused UNSUBSCRIBE leaves nothing to undo; a refused probe means the server misunderstands us: replaced.
+   */
+  #onRefused(request: InFlight, reason: string): void {
+    if (request.kind === "probe") {
+      this.close(1011, `server refused probe: ${reason}`);
+      return;
+    }
+    if (request.kind === "unsubscribe") return;
+    const streams = request.streams.filter((stream) => this.#wanted.has(stream));
+    if (streams.length === 1 && request.streams.length === 1) {
+      const [stream = ""] = streams;
+      this.#wanted.delete(stream);
+      this.#handlers.onRefused(this, stream, reason);
+      this.#announceReady();
+      return;
+    }
+    const half = Math.ceil(streams.length / 2);
+    for (const part of [streams.slice(0, half), streams.slice(half)])
+      if (part.length > 0) this.#batches.push({ kind: "subscribe", streams: part });
+    this.#flush();
+  }
+
+  #announceReady(): void {
     if (this.ready && !this.#readyAnnounced) {
       this.#readyAnnounced = true;
       this.#handlers.onReady(this);
@@ -168,9 +227,26 @@ export class UpstreamConnection {
     this.#flush();
   }
 
+  /** The next control message: unsubscribes first, then split batches, subscribes, and the probe last. */
+  #next(): InFlight | null {
+    if (this.#toUnsubscribe.size > 0) return { kind: "unsubscribe", streams: take(this.#toUnsubscribe) };
+    while (this.#batches.length > 0) {
+      const batch = this.#batches.shift();
+      const streams = batch?.streams.filter((stream) => this.#wanted.has(stream)) ?? [];
+      if (streams.length > 0) return { kind: "subscribe", streams };
+    }
+    if (this.#toSubscribe.size > 0) return { kind: "subscribe", streams: take(this.#toSubscribe) };
+    if (this.#probeQueued) {
+      this.#probeQueued = false;
+      return { kind: "probe", streams: [] };
+    }
+    return null;
+  }
+
   #flush(): void {
     if (this.state !== "open" || this.#ws === null || this.#flushTimer !== null) return;
-    while (this.#toSubscribe.size > 0 || this.#toUnsubscribe.size > 0 || this.#probeQueued) {
+    for (;;) {
+      if (!this.#hasQueued()) return;
       const wait = this.#window.waitMs(Date.now());
       if (wait > 0) {
         this.#flushTimer = setTimeout(() => {
@@ -179,21 +255,18 @@ export class UpstreamConnection {
         }, wait);
         return;
       }
-      const [kind, method, pool] =
-        this.#toSubscribe.size > 0
-          ? (["subscribe", "SUBSCRIBE", this.#toSubscribe] as const)
-          : this.#toUnsubscribe.size > 0
-            ? (["unsubscribe", "UNSUBSCRIBE", this.#toUnsubscribe] as const)
-            : (["probe", "LIST_SUBSCRIPTIONS", null] as const);
-      const streams = pool === null ? [] : [...pool].slice(0, MAX_PARAMS_PER_MESSAGE);
-      for (const stream of streams) pool?.delete(stream);
-      if (kind === "probe") this.#probeQueued = false;
+      const request = this.#next();
+      if (request === null) return;
       const id = String(this.#nextId++);
-      this.#inFlight.set(id, { kind, streams });
+      this.#inFlight.set(id, request);
       const message =
-        kind === "probe"
-          ? `{"method":"${method}","id":${id}}`
-          : JSON.stringify({ method, params: streams, id: Number(id) });
+        request.kind === "probe"
+          ? `{"method":"LIST_SUBSCRIPTIONS","id":${id}}`
+          : JSON.stringify({
+              method: request.kind === "subscribe" ? "SUBSCRIBE" : "UNSUBSCRIBE",
+              params: request.streams,
+              id: Number(id),
+            });
       try {
         this.#ws.send(message);
       } catch {
@@ -203,4 +276,20 @@ export class UpstreamConnection {
       this.#window.record(Date.now());
     }
   }
+
+  #hasQueued(): boolean {
+    return (
+      this.#toUnsubscribe.size > 0 ||
+      this.#batches.length > 0 ||
+      this.#toSubscribe.size > 0 ||
+      this.#probeQueued
+    );
+  }
+}
+
+/** Removes and returns up to one message's worth of streams from a queue. */
+function take(queue: Set<string>): string[] {
+  const streams = [...queue].slice(0, MAX_PARAMS_PER_MESSAGE);
+  for (const stream of streams) queue.delete(stream);
+  return streams;
 }

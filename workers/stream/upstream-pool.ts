@@ -1,21 +1,24 @@
 // The upstream side of the relay: which Binance connections carry which streams, and keeping them healthy.
 // - Streams are grouped into slots per route (USDⓈ-M `/public` or `/market`; COIN-M has none), at most
-//   maxStreamsPerUpstream per slot. Each slot has `redundancy` lanes, each lane one connection carrying all the
-//   slot's streams, so a dropped or stalled connection loses nothing while its lane reconnects.
-// - Every frame goes through a first-sighting filter: the first copy of an event is forwarded, later copies
-//   (from the other lane, or from a renewal overlapping the connection it replaces) are dropped.
+//   maxStreamsPerUpstream per slot, counting unsubscribes the server has not confirmed. Each slot has
+//   `redundancy` lanes, each lane one connection carrying all the slot's streams, so a dropped or stalled
+//   connection loses nothing while its lane reconnects.
+// - Every frame goes through the stream merge (shared/streams/stream-merge.ts): each event is forwarded once,
+//   in order, whichever connection brings it first.
 // - Lanes reconnect with jittered exponential back-off (on the object's alarm, so no timer keeps it from idling)
-//   and resubscribe everything; a connection reaching
-//   maxConnectionMs is renewed make-before-break (the old one closes only once the new one holds every stream).
-// - The watchdog (tick) replaces a connection that leaves a LIST_SUBSCRIPTIONS probe unanswered, goes silent
-//   after delivering data, or misses an event another lane delivered more than staleMs ago.
-// - Clients are told when a slot has no connection left (reconnecting), when one is back (reconnected), and
-//   when data stopped with no other lane to cover it (stale).
+//   and resubscribe everything; a connection reaching maxConnectionMs is renewed make-before-break (the old one
+//   closes only once the new one holds every stream).
+// - The watchdog (tick: on the alarm, and at most once a second while frames arrive) replaces connections that
+//   shared/streams/upstream-health.ts judges unhealthy, one per slot per tick so both lanes are never cut at once.
+// - Clients hear when a stream has no connection left (reconnecting), when one holds it again (reconnected), and
+//   when data stopped with no healthy connection to cover it (stale). A stream Binance refuses is given up.
 
 import type { Market } from "../../shared/catalog/types.ts";
 import { retryDelayMs } from "../../shared/rest/retry.ts";
+import { GapTracker } from "../../shared/streams/gap-tracker.ts";
 import { parseStreamName } from "../../shared/streams/names.ts";
-import { RecentFrames } from "../../shared/streams/recent-frames.ts";
+import { StreamMerge } from "../../shared/streams/stream-merge.ts";
+import { unhealthyReason } from "../../shared/streams/upstream-health.ts";
 import type { RelayOptions } from "./config.ts";
 import { type ConnectionHandlers, UpstreamConnection } from "./upstream-connection.ts";
 
@@ -24,8 +27,12 @@ export type GapNotice = "reconnecting" | "reconnected" | "stale";
 export interface PoolHandlers {
   forward(stream: string, text: string): void;
   notify(notice: GapNotice, streams: readonly string[]): void;
+  /** Binance refused the stream: it has been dropped upstream, and its clients must be told and unsubscribed. */
+  refused(stream: string, reason: string): void;
   /** Asks for tick() to run at this time (the relay's alarm). */
   wake(at: number): void;
+  /** The reconnect back-off changed (persisted, so a restart during an outage does not reset it). */
+  backoff(failures: number): void;
   log(level: "info" | "warn", msg: string, fields: Readonly<Record<string, string | number>>): void;
 }
 
@@ -38,18 +45,20 @@ interface Lane {
 }
 
 interface Slot {
-  readonly id: number;
   readonly path: string;
   readonly streams: Set<string>;
   readonly lanes: Lane[];
   emptySince: number | null;
-  wasLive: boolean;
-  inOutage: boolean;
 }
 
 const PROBE_TIMEOUT_MS = 10_000;
 const RECONNECT_BASE_MS = 250;
 const RECONNECT_MAX_MS = 30_000;
+const TICK_FROM_DATA_MS = 1000;
+/** Forwarded frames remembered per stream to recognise copies (a 60 s window; entries are ~40 bytes). */
+const MERGE_WINDOW_MS = 60_000;
+const MERGE_MAX_REMEMBERED = 8192;
+const MERGE_MAX_HELD = 2048;
 
 export class UpstreamPool {
   readonly #market: Market;
@@ -57,18 +66,33 @@ export class UpstreamPool {
   readonly #handlers: PoolHandlers;
   readonly #slots: Slot[] = [];
   readonly #slotOf = new Map<string, Slot>();
-  readonly #recent = new RecentFrames(60_000, 4096);
-  readonly #lastForwardedAt = new Map<string, number>();
-  #nextSlotId = 1;
+  readonly #merge: StreamMerge;
+  readonly #gaps = new GapTracker();
   #nextConnectionId = 1;
+  #lastTickAt = 0;
   readonly #connectionHandlers: ConnectionHandlers;
 
   constructor(market: Market, options: RelayOptions, handlers: PoolHandlers) {
     this.#market = market;
     this.#options = options;
     this.#handlers = handlers;
+    this.#merge = new StreamMerge(
+      {
+        windowMs: MERGE_WINDOW_MS,
+        maxRememberedPerStream: MERGE_MAX_REMEMBERED,
+        // Long enough to wait for a lagging connection (one lagging by staleMs is replaced anyway).
+        holdMs: Math.floor(options.staleMs / 2),
+        maxHeldFrames: MERGE_MAX_HELD,
+      },
+      (stream, text) => handlers.forward(stream, text),
+    );
     this.#connectionHandlers = {
-      onData: (_connection, stream, text, receivedAt) => this.#onData(stream, text, receivedAt),
+      onData: (connection, stream, text, receivedAt) => this.#onData(connection, stream, text, receivedAt),
+      onAcked: (connection, streams) => {
+        for (const stream of streams) this.#merge.subscribed(stream, connection.id);
+        this.#updateCoverage(this.#slotCarrying(connection));
+      },
+      onRefused: (_connection, stream, reason) => this.#onRefused(stream, reason),
       onReady: (connection) => this.#onReady(connection),
       onClosed: (connection, why) => this.#onClosed(connection, why),
     };
@@ -79,49 +103,47 @@ export class UpstreamPool {
   }
 
   get connections(): UpstreamConnection[] {
-    return this.#slots.flatMap((slot) =>
-      slot.lanes.flatMap((lane) => [lane.current, lane.next].filter((c) => c !== null)),
-    );
+    return this.#slots.flatMap((slot) => slot.lanes.flatMap((lane) => liveOf(lane)));
   }
 
   /**
-   * Re-adds streams after the object restarted. Clients were cut off meanwhile, so the new slots count as being
-   * in an outage: they hear "reconnected" once a connection holds their streams again.
+   * Re-adds streams after the object restarted. Their clients were cut off from the upstream meanwhile, so the
+   * streams count as lost: they hear "reconnected" once a connection holds them again. With a back-off carried
+   * over from before the restart, the first reconnect waits for it.
    */
-  restore(streams: readonly string[]): void {
-    for (const stream of streams) this.add(stream);
-    for (const slot of this.#slots) {
-      slot.wasLive = true;
-      slot.inOutage = true;
-    }
+  restore(streams: readonly string[], failures: number, now: number): void {
+    this.#gaps.markLost(streams);
+    const retryAt = failures === 0 ? null : now + this.#delay(failures);
+    for (const stream of streams) this.#add(stream, { failures, retryAt });
+    if (retryAt !== null) this.#handlers.wake(retryAt);
+  }
+
+  /** Streams clients were told are interrupted (persisted across restarts with the stream set). */
+  isLost(stream: string): boolean {
+    return this.#gaps.isLost(stream);
   }
 
   add(stream: string): void {
+    this.#add(stream, { failures: 0, retryAt: null });
+  }
+
+  /** Adds a stream; a new slot's lanes start with this back-off (connecting at once when retryAt is null). */
+  #add(stream: string, start: { failures: number; retryAt: number | null }): void {
     if (this.#slotOf.has(stream)) return;
     const route = parseStreamName(this.#market, stream)?.route ?? null;
     const path = this.#market === "um" ? `/${route ?? "market"}/stream` : "/stream";
-    let slot = this.#slots.find(
-      (s) => s.path === path && s.streams.size < this.#options.maxStreamsPerUpstream,
-    );
+    let slot = this.#slots.find((s) => s.path === path && this.#hasRoom(s));
     if (slot === undefined) {
-      slot = {
-        id: this.#nextSlotId++,
-        path,
-        streams: new Set(),
-        lanes: [],
-        emptySince: null,
-        wasLive: false,
-        inOutage: false,
-      };
+      slot = { path, streams: new Set(), lanes: [], emptySince: null };
       for (let i = 0; i < this.#options.redundancy; i++)
-        slot.lanes.push({ current: null, next: null, failures: 0, retryAt: null });
+        slot.lanes.push({ current: null, next: null, ...start });
       this.#slots.push(slot);
     }
     slot.streams.add(stream);
     slot.emptySince = null;
     this.#slotOf.set(stream, slot);
     for (const lane of slot.lanes) {
-      for (const connection of [lane.current, lane.next]) connection?.add(stream);
+      for (const connection of liveOf(lane)) connection.add(stream);
       if (lane.current === null && lane.retryAt === null) this.#connect(slot, lane);
     }
   }
@@ -131,91 +153,103 @@ export class UpstreamPool {
     if (slot === undefined) return;
     this.#slotOf.delete(stream);
     slot.streams.delete(stream);
-    this.#recent.forget(stream);
-    this.#lastForwardedAt.delete(stream);
-    for (const lane of slot.lanes)
-      for (const connection of [lane.current, lane.next]) connection?.remove(stream);
+    this.#merge.forget(stream);
+    this.#gaps.forget(stream);
+    for (const lane of slot.lanes) for (const connection of liveOf(lane)) connection.remove(stream);
     if (slot.streams.size === 0) slot.emptySince = now;
   }
 
-  /** Watchdog, renewals, probes and idle closing; called about once a second while connections exist. */
+  /** Watchdog, renewals, probes, reconnects and idle closing. */
   tick(now: number): void {
+    this.#lastTickAt = now;
+    this.#merge.tick(now);
     for (const slot of [...this.#slots]) {
       if (slot.emptySince !== null && now - slot.emptySince >= this.#options.idleCloseMs) {
         this.#closeSlot(slot);
         continue;
       }
+      let replaced = false;
       for (const lane of slot.lanes) {
         if (lane.current === null && lane.retryAt !== null && lane.retryAt <= now) this.#connect(slot, lane);
-        for (const connection of [lane.current, lane.next]) {
-          if (connection !== null) this.#check(slot, lane, connection, now);
+        for (const connection of liveOf(lane)) {
+          if (connection.state !== "open") continue;
+          const why = replaced ? null : this.#unhealthy(connection, now);
+          if (why !== null) {
+            replaced = true;
+            this.#replace(slot, connection, why, now);
+          } else if (
+            now - Math.max(connection.lastProbeAnsweredAt, connection.openedAt) >=
+            this.#options.probeMs
+          ) {
+            connection.probe(now);
+          }
         }
-        const current = lane.current;
-        if (
-          current?.state === "open" &&
-          lane.next === null &&
-          now - current.openedAt >= this.#options.maxConnectionMs
-        ) {
-          this.#handlers.log("info", "upstream renewal", {
-            connection: current.id,
-            ageMs: now - current.openedAt,
-          });
-          lane.next = this.#open(slot);
-        }
+        this.#renewIfOld(slot, lane, now);
       }
     }
   }
 
   /** The earliest pending reconnect, if any. */
   nextRetryAt(): number | null {
-    const times = this.#slots.flatMap((slot) =>
-      slot.lanes.flatMap((lane) => (lane.retryAt === null ? [] : [lane.retryAt])),
-    );
-    return times.length === 0 ? null : Math.min(...times);
+    let next: number | null = null;
+    for (const slot of this.#slots)
+      for (const lane of slot.lanes)
+        if (lane.retryAt !== null) next = Math.min(next ?? lane.retryAt, lane.retryAt);
+    return next;
   }
 
   closeAll(): void {
     for (const slot of [...this.#slots]) this.#closeSlot(slot);
   }
 
-  #check(slot: Slot, lane: Lane, connection: UpstreamConnection, now: number): void {
-    if (connection.state !== "open") return;
-    const why = this.#staleness(connection, now);
-    if (why !== null) {
-      this.#replace(slot, lane, connection, why);
-      return;
-    }
-    if (now - Math.max(connection.lastProbeAnsweredAt, connection.openedAt) >= this.#options.probeMs) {
-      connection.probe(now);
-    }
+  #hasRoom(slot: Slot): boolean {
+    let pending = 0;
+    for (const lane of slot.lanes)
+      for (const connection of liveOf(lane)) pending = Math.max(pending, connection.pendingRemovals);
+    return slot.streams.size + pending < this.#options.maxStreamsPerUpstream;
   }
 
-  /** Why an open connection should be replaced, or null while it looks healthy. */
-  #staleness(connection: UpstreamConnection, now: number): string | null {
-    if (connection.probeSentAt !== null && now - connection.probeSentAt > PROBE_TIMEOUT_MS)
-      return "probe unanswered";
-    if (connection.lastAnyDataAt > 0 && now - connection.lastAnyDataAt > this.#options.silenceMs)
-      return "silent";
+  #unhealthy(connection: UpstreamConnection, now: number): string | null {
+    let worstLagMs = 0;
     for (const [stream, ackedAt] of connection.subscribed) {
-      const forwardedAt = this.#lastForwardedAt.get(stream);
-      if (forwardedAt === undefined || forwardedAt <= ackedAt || now - forwardedAt <= this.#options.staleMs)
-        continue;
-      // Another lane delivered an event on this stream more than staleMs ago; this connection never did.
-      if ((connection.lastDataAt.get(stream) ?? 0) < forwardedAt) return "lagging";
+      if (now - ackedAt <= this.#options.staleMs) continue;
+      worstLagMs = Math.max(worstLagMs, this.#merge.lagMs(stream, connection.id, ackedAt, now));
     }
-    return null;
+    return unhealthyReason(connection.stats, worstLagMs, now, {
+      probeTimeoutMs: PROBE_TIMEOUT_MS,
+      silenceMs: this.#options.silenceMs,
+      staleMs: this.#options.staleMs,
+    });
   }
 
-  #replace(slot: Slot, lane: Lane, connection: UpstreamConnection, why: string): void {
+  #renewIfOld(slot: Slot, lane: Lane, now: number): void {
+    const current = lane.current;
+    if (
+      current?.state !== "open" ||
+      lane.next !== null ||
+      now - current.openedAt < this.#options.maxConnectionMs
+    )
+      return;
+    this.#handlers.log("info", "upstream renewal", { connection: current.id, ageMs: now - current.openedAt });
+    lane.next = this.#open(slot);
+  }
+
+  #replace(slot: Slot, connection: UpstreamConnection, why: string, now: number): void {
     this.#handlers.log("warn", "upstream replaced", { connection: connection.id, why });
-    // Covered only by another lane whose connection is itself healthy (both lanes can stall at once).
-    const now = Date.now();
-    const covered = slot.lanes.some(
-      (other) =>
-        other !== lane && other.current?.state === "open" && this.#staleness(other.current, now) === null,
+    // Streams no other healthy connection holds have stopped for their clients already: say so.
+    const uncovered = [...connection.subscribed.keys()].filter(
+      (stream) =>
+        !slot.lanes.some((lane) =>
+          liveOf(lane).some(
+            (other) =>
+              other !== connection &&
+              other.subscribed.has(stream) &&
+              other.state === "open" &&
+              this.#unhealthy(other, now) === null,
+          ),
+        ),
     );
-    if (!covered) this.#handlers.notify("stale", [...slot.streams]);
-    lane.failures = 0;
+    if (uncovered.length > 0) this.#handlers.notify("stale", uncovered);
     connection.close(4000, why);
   }
 
@@ -237,75 +271,99 @@ export class UpstreamPool {
     return connection;
   }
 
-  #onData(stream: string, text: string, receivedAt: number): void {
-    if (!this.#slotOf.has(stream) || !this.#recent.firstSighting(stream, text, receivedAt)) return;
-    this.#lastForwardedAt.set(stream, receivedAt);
-    this.#handlers.forward(stream, text);
+  #onData(connection: UpstreamConnection, stream: string, text: string, receivedAt: number): void {
+    if (!this.#slotOf.has(stream)) return;
+    this.#merge.frame(stream, connection.id, text, receivedAt);
+    if (receivedAt - this.#lastTickAt >= TICK_FROM_DATA_MS) this.tick(receivedAt);
+  }
+
+  #onRefused(stream: string, reason: string): void {
+    this.#handlers.log("warn", "upstream refused stream", { stream, reason });
+    this.remove(stream, Date.now());
+    this.#handlers.refused(stream, reason);
   }
 
   #onReady(connection: UpstreamConnection): void {
-    for (const slot of this.#slots) {
-      for (const lane of slot.lanes) {
-        if (lane.next === connection) {
-          const old = lane.current;
-          lane.current = connection;
-          lane.next = null;
-          old?.close(1000, "renewed");
-        }
-        if (lane.current === connection) lane.failures = 0;
+    const slot = this.#slotCarrying(connection);
+    for (const lane of slot?.lanes ?? []) {
+      if (lane.next === connection) {
+        const old = lane.current;
+        lane.current = connection;
+        lane.next = null;
+        old?.close(1000, "renewed");
       }
-      this.#updateHealth(slot);
+      if (lane.current === connection && lane.failures > 0) {
+        lane.failures = 0;
+        this.#handlers.backoff(this.#maxFailures());
+      }
     }
+    this.#updateCoverage(slot);
   }
 
   #onClosed(connection: UpstreamConnection, why: string): void {
-    for (const slot of this.#slots) {
-      for (const lane of slot.lanes) {
-        if (lane.next === connection) lane.next = null;
-        if (lane.current !== connection) continue;
-        this.#handlers.log("warn", "upstream closed", {
-          connection: connection.id,
-          why,
-          failures: lane.failures,
-        });
-        lane.current = lane.next;
-        lane.next = null;
-        if (lane.current === null && slot.streams.size > 0) {
-          const delay = Math.min(
-            retryDelayMs(lane.failures, RECONNECT_BASE_MS, Math.random()),
-            RECONNECT_MAX_MS,
-          );
-          lane.failures++;
-          lane.retryAt = Date.now() + delay;
-          this.#handlers.wake(lane.retryAt);
-        }
+    const slot = this.#slotCarrying(connection);
+    const now = Date.now();
+    for (const stream of connection.wanted) this.#merge.leave(stream, connection.id, now);
+    for (const lane of slot?.lanes ?? []) {
+      if (lane.next === connection) lane.next = null;
+      if (lane.current !== connection) continue;
+      this.#handlers.log("warn", "upstream closed", {
+        connection: connection.id,
+        why,
+        failures: lane.failures,
+      });
+      lane.current = lane.next;
+      lane.next = null;
+      if (lane.current === null && (slot?.streams.size ?? 0) > 0) {
+        lane.retryAt = now + this.#delay(lane.failures);
+        lane.failures++;
+        this.#handlers.backoff(this.#maxFailures());
+        this.#handlers.wake(lane.retryAt);
       }
-      this.#updateHealth(slot);
     }
+    this.#updateCoverage(slot);
   }
 
-  #updateHealth(slot: Slot): void {
-    const live = slot.lanes.some((lane) => lane.current?.ready === true);
-    const open = slot.lanes.some((lane) => lane.current?.state === "open");
-    if (live) slot.wasLive = true;
-    if (slot.wasLive && !open && !slot.inOutage && slot.streams.size > 0) {
-      slot.inOutage = true;
-      this.#handlers.notify("reconnecting", [...slot.streams]);
-    } else if (slot.inOutage && live) {
-      slot.inOutage = false;
-      this.#handlers.notify("reconnected", [...slot.streams]);
-    }
+  #delay(failures: number): number {
+    return Math.min(retryDelayMs(failures, RECONNECT_BASE_MS, Math.random()), RECONNECT_MAX_MS);
+  }
+
+  #maxFailures(): number {
+    return Math.max(0, ...this.#slots.flatMap((slot) => slot.lanes.map((lane) => lane.failures)));
+  }
+
+  #slotCarrying(connection: UpstreamConnection): Slot | null {
+    return this.#slots.find((slot) => slot.lanes.some((lane) => liveOf(lane).includes(connection))) ?? null;
+  }
+
+  /** Tells clients about streams of the slot that lost their last connection, or got one back. */
+  #updateCoverage(slot: Slot | null): void {
+    if (slot === null) return;
+    const live = slot.lanes.flatMap((lane) => liveOf(lane)).filter((c) => c.state === "open");
+    const { lost, back } = this.#gaps.update(
+      [...slot.streams].map((stream) => [stream, live.some((c) => c.subscribed.has(stream))] as const),
+    );
+    if (lost.length > 0) this.#handlers.notify("reconnecting", lost);
+    if (back.length > 0) this.#handlers.notify("reconnected", back);
   }
 
   #closeSlot(slot: Slot): void {
     for (const lane of slot.lanes) {
       lane.retryAt = null;
-      const connections = [lane.current, lane.next];
+      const connections = liveOf(lane);
       lane.current = null;
       lane.next = null;
-      for (const connection of connections) connection?.close(1000, "idle");
+      for (const connection of connections) connection.close(1000, "idle");
     }
     for (const stream of slot.streams) this.#slotOf.delete(stream);
     this.#slots.splice(this.#slots.indexOf(slot), 1);
   }
+}
+
+/** The lane's connections: the current one and, during a renewal, the next. */
+function liveOf(lane: Lane): UpstreamConnection[] {
+  const connections: UpstreamConnection[] = [];
+  if (lane.current !== null) connections.push(lane.current);
+  if (lane.next !== null) connections.push(lane.next);
+  return connections;
 }

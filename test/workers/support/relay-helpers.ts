@@ -1,5 +1,7 @@
 // Shared helpers for relay tests inside workerd.
 
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { inject } from "vitest";
 import { sequenceOf } from "../../fake-exchange/ws-payloads.ts";
 import { fakeControl, type StreamConnection } from "../../support/fake-control.ts";
@@ -81,4 +83,17 @@ export function continuityProblem(sequences: readonly bigint[]): string | null {
     if (current !== previous + 1n) return `gap from ${previous} to ${current} at ${i}`;
   }
   return null;
+}
+
+/** The USDⓈ-M relay object the tests connect to (no location hint). */
+export function umRelay(): DurableObjectStub {
+  return env.MARKET_RELAY.getByName("relay:um:default");
+}
+
+/** Waits until the relay holds no client sockets (closes are processed asynchronously). */
+export async function relayDrained(): Promise<void> {
+  await waitUntil(
+    async () => (await runInDurableObject(umRelay(), (_relay, state) => state.getWebSockets().length)) === 0,
+    "the relay has no clients left",
+  );
 }

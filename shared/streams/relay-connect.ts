@@ -1,0 +1,41 @@
+// What the gateway tells a relay object about a client it admits: the Worker checks the credential and the
+// path, the object trusts this and nothing else from the request. It travels in one header, percent-encoded
+// JSON, since stream and client names may be non-ASCII and header values must be ASCII.
+
+import type { Market } from "../catalog/types.ts";
+
+export interface RelayAdmission {
+  readonly market: Market;
+  /** `/stream` (combined envelopes) rather than `/ws` (raw payloads). */
+  readonly combined: boolean;
+  readonly streams: readonly string[];
+  /** The client opted in to relay notices (reconnecting, reconnected, stale). */
+  readonly relayEvents: boolean;
+  /** The GATEWAY_CLIENTS name, or "anonymous" on a public relay. */
+  readonly client: string;
+  /** Whom connection limits count against: `client:<name>` or, for anonymous clients, `ip:<address>`. */
+  readonly caller: string;
+  /** The subprotocol to echo, or "" for none. */
+  readonly protocol: string;
+}
+
+export const ADMISSION_HEADER = "X-Relay-Admission";
+
+export function encodeAdmission(admission: RelayAdmission): string {
+  return encodeURIComponent(JSON.stringify(admission));
+}
+
+export function decodeAdmission(value: string | null): RelayAdmission | null {
+  if (value === null) return null;
+  try {
+    const parsed = JSON.parse(decodeURIComponent(value)) as Partial<RelayAdmission>;
+    const { market, combined, streams, relayEvents, client, caller, protocol } = parsed;
+    if (market !== "um" && market !== "cm") return null;
+    if (typeof combined !== "boolean" || typeof relayEvents !== "boolean") return null;
+    if (!Array.isArray(streams) || streams.some((stream) => typeof stream !== "string")) return null;
+    if (typeof client !== "string" || typeof caller !== "string" || typeof protocol !== "string") return null;
+    return { market, combined, streams, relayEvents, client, caller, protocol };
+  } catch {
+    return null;
+  }
+}
