@@ -13,6 +13,8 @@ interface Window {
   times: number[];
   base: number;
   start: number;
+  /** When the most recently forgotten frame was forwarded (0: none forgotten). */
+  forgottenUpTo: number;
 }
 
 export class RecentFrames {
@@ -29,7 +31,7 @@ export class RecentFrames {
   record(stream: string, text: string, now: number): number {
     let window = this.#byStream.get(stream);
     if (window === undefined) {
-      window = { seen: new Map(), keys: [], times: [], base: 1, start: 0 };
+      window = { seen: new Map(), keys: [], times: [], base: 1, start: 0, forgottenUpTo: 0 };
       this.#byStream.set(stream, window);
     }
     const key = frameKey(text);
@@ -52,12 +54,23 @@ export class RecentFrames {
     return window === undefined ? 0 : window.base + window.keys.length - 1;
   }
 
+  /** The sequence number of the oldest frame still remembered (1 before any). */
+  oldest(stream: string): number {
+    const window = this.#byStream.get(stream);
+    return window === undefined ? 1 : window.base + window.start;
+  }
+
   /** When the earliest remembered frame numbered above `sequence` was forwarded, or null if there is none. */
   forwardedAfterSequence(stream: string, sequence: number): number | null {
     const window = this.#byStream.get(stream);
     if (window === undefined) return null;
     const index = Math.max(sequence + 1 - window.base, window.start);
     return window.times[index] ?? null;
+  }
+
+  /** Whether a frame forwarded after `time` has already been forgotten. */
+  forgotSince(stream: string, time: number): boolean {
+    return (this.#byStream.get(stream)?.forgottenUpTo ?? 0) > time;
   }
 
   /** When the earliest remembered frame forwarded strictly after `time` was forwarded, or null. */
@@ -84,6 +97,7 @@ export class RecentFrames {
       if ((window.times[window.start] ?? 0) >= now - this.#ttlMs && live <= this.#capPerStream) break;
       const key = window.keys[window.start] ?? "";
       if (window.seen.get(key) === window.base + window.start) window.seen.delete(key);
+      window.forgottenUpTo = window.times[window.start] ?? 0;
       window.start++;
     }
     if (window.start > 64 && window.start * 2 > window.keys.length) {

@@ -1,5 +1,8 @@
 // Binance disconnects a stream connection that sends more than 10 messages per second (and repeated offences
-// get the IP banned). Each upstream connection paces its control messages with this sliding one-second window.
+// get the IP banned). Each upstream connection paces its control messages with this sliding window. A message
+// counts for 1.1 s, not 1 s, so that network jitter cannot bunch more than the limit into Binance's second.
+
+const WINDOW_MS = 1100;
 
 export class SendWindow {
   readonly #maxPerSecond: number;
@@ -11,9 +14,9 @@ export class SendWindow {
 
   /** Milliseconds until another message may be sent (0: now). */
   waitMs(now: number): number {
-    while (this.#sentAt.length > 0 && (this.#sentAt[0] ?? 0) <= now - 1000) this.#sentAt.shift();
+    while (this.#sentAt.length > 0 && (this.#sentAt[0] ?? 0) <= now - WINDOW_MS) this.#sentAt.shift();
     if (this.#sentAt.length < this.#maxPerSecond) return 0;
-    return (this.#sentAt[0] ?? now) + 1000 - now + 1;
+    return (this.#sentAt[0] ?? now) + WINDOW_MS - now + 1;
   }
 
   record(now: number): void {

@@ -15,7 +15,11 @@
 //   once, in its order);
 // - a holding source takes over (what it holds is forwarded) when no placed source is left, or when nothing has
 //   been forwarded for holdMs since it started holding: the placed sources are stuck or far behind, and will
-//   rejoin on their own once they reach the head.
+//   rejoin on their own once they reach the head. Of several holders, the one that is furthest behind (it
+//   holds the others' first frames) takes over, so the others can line up with it.
+// A placed source never skips ahead by itself: a contiguous one always reaches the head. One that cannot (its
+// subscription was lost and renewed, so it has a gap of its own) starts over as unplaced (resubscribed); one
+// that lags for good is the watchdog's to replace (lagMs).
 // Pure: time is passed in.
 
 import { frameKey, RecentFrames } from "./recent-frames.ts";
@@ -63,8 +67,28 @@ export class StreamMerge {
   /** The source's subscription to the stream was acknowledged: every frame forwarded from now on, it owes. */
   subscribed(stream: string, source: number): void {
     const merged = this.#merged(stream);
-    if (!merged.sources.has(source))
-      merged.sources.set(source, { place: null, subscribedAt: this.#recent.last(stream), held: [] });
+    if (!merged.sources.has(source)) merged.sources.set(source, this.#source(this.#recent.last(stream)));
+  }
+
+  /** The source subscribed again (after the server lost its subscription): it starts over, maybe past a gap. */
+  resubscribed(stream: string, source: number, now: number): void {
+    this.leave(stream, source, now);
+    this.subscribed(stream, source);
+  }
+
+  get holdMs(): number {
+    return this.#options.holdMs;
+  }
+
+  /** Whether frames of the stream were forwarded within the last holdMs. */
+  isFlowing(stream: string, now: number): boolean {
+    const merged = this.#streams.get(stream);
+    return merged !== undefined && now - merged.lastForwardedAt < this.#options.holdMs;
+  }
+
+  /** Whether the source has lined up with the forwarded stream (delivered something clients got). */
+  isPlaced(stream: string, source: number): boolean {
+    return (this.#streams.get(stream)?.sources.get(source)?.place ?? null) !== null;
   }
 
   /** One frame of `stream` from `source`, received at `now`. */
@@ -72,7 +96,7 @@ export class StreamMerge {
     const merged = this.#merged(stream);
     let state = merged.sources.get(source);
     if (state === undefined) {
-      state = { place: null, subscribedAt: null, held: [] };
+      state = this.#source(null);
       merged.sources.set(source, state);
     }
     const sequence = this.#recent.find(stream, text);
@@ -122,6 +146,9 @@ export class StreamMerge {
   lagMs(stream: string, source: number, since: number, now: number): number {
     const state = this.#streams.get(stream)?.sources.get(source);
     const place = state?.place ?? state?.subscribedAt ?? null;
+    // Behind everything still remembered: frames it would deliver can no longer be recognised as copies.
+    if (place !== null && place < this.#recent.oldest(stream) - 1) return Number.POSITIVE_INFINITY;
+    if (place === null && this.#recent.forgotSince(stream, since)) return Number.POSITIVE_INFINITY;
     const missed =
       place === null
         ? this.#recent.forwardedAfterTime(stream, since)
@@ -135,6 +162,10 @@ export class StreamMerge {
     this.#recent.forget(stream);
   }
 
+  #source(subscribedAt: number | null): Source {
+    return { place: null, subscribedAt, held: [] };
+  }
+
   #merged(stream: string): Merged {
     let merged = this.#streams.get(stream);
     if (merged === undefined) {
@@ -144,12 +175,13 @@ export class StreamMerge {
     return merged;
   }
 
-  /** Whether another source is placed, or owes frames forwarded since it was subscribed. */
+  /** Whether another source is placed, or owes frames forwarded since it was subscribed (and holds none). */
   #anotherIsPlaced(stream: string, merged: Merged, except: Source | null): boolean {
     const last = this.#recent.last(stream);
     for (const source of merged.sources.values()) {
       if (source === except) continue;
-      if (source.place !== null || (source.subscribedAt !== null && source.subscribedAt < last)) return true;
+      if (source.place !== null) return true;
+      if (source.subscribedAt !== null && source.subscribedAt < last && source.held.length === 0) return true;
     }
     return false;
   }
@@ -189,12 +221,26 @@ export class StreamMerge {
   }
 }
 
-/** The unplaced source whose held frames start earliest, if any holds frames. */
+/**
+ * The holding source furthest behind: one that holds the first frame another holds comes before it in event
+ * order; otherwise the one that started holding first.
+ */
 function earliestHolder(merged: Merged): Source | null {
+  const holders = [...merged.sources.values()].filter((s) => s.place === null && s.held.length > 0);
   let best: Source | null = null;
-  for (const source of merged.sources.values()) {
-    if (source.place !== null || source.held.length === 0) continue;
-    if (best === null || (source.held[0]?.at ?? 0) < (best.held[0]?.at ?? 0)) best = source;
+  for (const source of holders) {
+    if (best === null) {
+      best = source;
+      continue;
+    }
+    const first = source.held[0];
+    const bestFirst = best.held[0];
+    if (first === undefined || bestFirst === undefined) continue;
+    const bestHoldsIt = best.held.some((held) => held.key === first.key && held.text === first.text);
+    const itHoldsBest = source.held.some(
+      (held) => held.key === bestFirst.key && held.text === bestFirst.text,
+    );
+    if (itHoldsBest || (!bestHoldsIt && first.at < bestFirst.at)) best = source;
   }
   return best;
 }

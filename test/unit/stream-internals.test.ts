@@ -60,12 +60,13 @@ describe("recent frames", () => {
 });
 
 describe("send window", () => {
-  it("allows the limit per sliding second and says how long to wait", () => {
+  it("allows the limit per sliding second, with a margin for jitter, and says how long to wait", () => {
     const window = new SendWindow(2);
     window.record(0);
     window.record(100);
-    expect(window.waitMs(200)).toBe(801);
-    expect(window.waitMs(1001)).toBe(0);
+    expect(window.waitMs(200)).toBe(901);
+    expect(window.waitMs(1001)).toBe(100);
+    expect(window.waitMs(1101)).toBe(0);
   });
 });
 

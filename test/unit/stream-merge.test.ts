@@ -117,6 +117,46 @@ describe("merging one stream from several connections", () => {
     expect(out).toEqual(Array.from({ length: 31 }, (_, i) => i + 1));
   });
 
+  it("hands over to the holder furthest behind, so the others line up with it", () => {
+    const { merge: m, out } = merge();
+    deliver(m, A, [1, 2, 3], 0);
+    deliver(m, B, [10, 11, 12], 100); // started holding first, but further ahead
+    deliver(m, C, [5, 6, 7, 8, 9, 10, 11], 105);
+    m.leave("s", A, 200);
+    expect(out).toEqual([1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12]);
+  });
+
+  it("does not let two connections that both still owe frames block each other", () => {
+    const { merge: m, out } = merge();
+    m.subscribed("s", B);
+    m.subscribed("s", C);
+    deliver(m, A, [1, 2], 0);
+    m.leave("s", A, 10);
+    deliver(m, B, [5, 6], 20);
+    deliver(m, C, [5, 6, 7], 30);
+    expect(out).toEqual([1, 2, 5, 6, 7]);
+  });
+
+  it("starts a resubscribed connection over, so its gap does not freeze the stream", () => {
+    const { merge: m, out } = merge();
+    deliver(m, A, [1, 2], 0);
+    deliver(m, B, [1, 2], 0);
+    deliver(m, A, [3], 10);
+    m.resubscribed("s", B, 20); // B's subscription was lost and renewed: it will never deliver 3
+    m.leave("s", A, 30);
+    deliver(m, B, [4, 5], 40);
+    expect(out).toEqual([1, 2, 3, 4, 5]);
+    expect(m.isPlaced("s", B)).toBe(true);
+  });
+
+  it("counts a connection behind everything it remembers as lagging without limit", () => {
+    const { merge: m } = merge({ ...OPTIONS, maxRememberedPerStream: 10 });
+    deliver(m, B, [1], 0);
+    deliver(m, A, [1, ...Array.from({ length: 30 }, (_, i) => i + 2)], 0);
+    expect(m.lagMs("s", B, 0, 100)).toBe(Number.POSITIVE_INFINITY);
+    expect(m.lagMs("s", A, 0, 100)).toBe(0);
+  });
+
   it("bounds what a held connection buffers", () => {
     const { merge: m, out } = merge({ ...OPTIONS, maxHeldFrames: 3 });
     deliver(m, A, [1], 0);

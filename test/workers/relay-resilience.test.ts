@@ -186,7 +186,8 @@ describe("liveness", () => {
     const client = await clients.connect(`/k/${TOKEN}/ws/${STREAM}?relayEvents=1`);
     await subscribedUpstream(STREAM, 2);
     await fake.streams.startTicker([STREAM], 20);
-    await client.waitForCount(isData, 5);
+    // Enough steady frames that silence means a fault (a quiet market is not one).
+    await client.waitForCount(isData, 30);
     await fake.streams.stall({ stream: STREAM }, true);
     await client.waitFor((t) => t.includes('"relay":"stale"'), 10_000);
   }, 15_000);
@@ -240,7 +241,15 @@ describe("pacing", () => {
           else wanted.delete(stream);
         }
       }
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      // Nine messages a second per client, just inside the relay's own limit of ten: wait out the window.
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+    }
+    for (const client of churners) {
+      const replies = await client.waitForCount(
+        (t) => t.startsWith('{"result"') || t.startsWith('{"error"'),
+        27,
+      );
+      expect(replies.filter((t) => t.startsWith('{"error"'))).toEqual([]);
     }
     const held = async () =>
       [

@@ -47,8 +47,11 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     if (pool === null) return;
     const sockets = new Set<string>();
     for (const ws of this.ctx.getWebSockets()) {
-      const attachment = ws.deserializeAttachment() as ClientAttachment | null;
-      if (attachment === null || typeof attachment.id !== "string") continue;
+      const attachment = this.#attachmentOf(ws);
+      if (attachment === null) {
+        ws.close(1012, "relay restarted");
+        continue;
+      }
       sockets.add(attachment.id);
       this.#clients.restore(ws, attachment);
     }
@@ -71,6 +74,29 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     this.#storage.setLost(untold, true);
     pool.restore(wanted, failures, Date.now());
     this.#wake();
+  }
+
+  /**
+   * A socket's attachment. Sockets accepted by an earlier version kept their subscriptions in the attachment
+   * itself; they are moved to SQLite here.
+   */
+  #attachmentOf(ws: WebSocket): ClientAttachment | null {
+    const raw = ws.deserializeAttachment() as Partial<ClientAttachment> & { streams?: unknown };
+    if (raw === null || typeof raw !== "object" || typeof raw.client !== "string") return null;
+    if (typeof raw.id === "string") return raw as ClientAttachment;
+    if (!Array.isArray(raw.streams)) return null;
+    const attachment: ClientAttachment = {
+      id: crypto.randomUUID(),
+      client: raw.client,
+      combined: raw.combined === true,
+      relayEvents: raw.relayEvents === true,
+    };
+    this.#storage.add(
+      attachment.id,
+      raw.streams.filter((s): s is string => typeof s === "string"),
+    );
+    ws.serializeAttachment(attachment);
+    return attachment;
   }
 
   override async fetch(request: Request): Promise<Response> {

@@ -9,11 +9,15 @@
 
 import { readUpstreamFrame } from "../../shared/streams/frames.ts";
 import { SendWindow } from "../../shared/streams/send-window.ts";
+import { recordFrame, resetFrames } from "../../shared/streams/upstream-health.ts";
 
 export interface ConnectionHandlers {
   onData(connection: UpstreamConnection, stream: string, text: string, receivedAt: number): void;
-  /** The server acknowledged these streams (a subscription, or a renewal's resubscription). */
-  onAcked(connection: UpstreamConnection, streams: readonly string[]): void;
+  /**
+   * The server acknowledged these streams. `again`: they had been acknowledged before and the server lost them
+   * (a probe found them missing), so this connection's copy of them has a gap.
+   */
+  onAcked(connection: UpstreamConnection, streams: readonly string[], again: boolean): void;
   /** The server refused to subscribe this one stream; the connection no longer wants it. */
   onRefused(connection: UpstreamConnection, stream: string, reason: string): void;
   onReady(connection: UpstreamConnection): void;
@@ -34,7 +38,9 @@ export class UpstreamConnection {
   /** Streams the server acknowledged, with the time of the acknowledgement. */
   readonly subscribed = new Map<string, number>();
   /** What the pool judges health by (see unhealthyReason). */
-  readonly stats = { probeSentAt: null as number | null, dataFrames: 0, firstDataAt: 0, lastDataAt: 0 };
+  readonly stats = { probeSentAt: null as number | null, dataFrames: 0, longestGapMs: 0, lastDataAt: 0 };
+  /** Streams found missing by a probe and subscribed again. */
+  readonly #lost = new Set<string>();
   lastProbeAnsweredAt = 0;
   #ws: WebSocket | null = null;
   readonly #wanted = new Set<string>();
@@ -121,6 +127,7 @@ export class UpstreamConnection {
 
   remove(stream: string): void {
     if (!this.#wanted.delete(stream)) return;
+    resetFrames(this.stats);
     if (!this.#toSubscribe.delete(stream)) this.#toUnsubscribe.add(stream);
     this.subscribed.delete(stream);
     this.#flush();
@@ -151,15 +158,15 @@ export class UpstreamConnection {
   }
 
   #onMessage(data: unknown): void {
-    if (typeof data !== "string") return;
+    // workerd keeps delivering frames after a local close() until the server's close frame arrives.
+    if (typeof data !== "string" || this.state === "closed") return;
     const now = Date.now();
     const frame = readUpstreamFrame(data);
     if (frame.kind === "data") {
       // Frames of a stream being unsubscribed may still arrive; they are not this connection's data any more.
       if (!this.#wanted.has(frame.stream)) return;
-      const stats = this.stats;
-      if (stats.dataFrames++ === 0) stats.firstDataAt = now;
-      stats.lastDataAt = now;
+      recordFrame(this.stats, now);
+
       this.#handlers.onData(this, frame.stream, data, now);
       return;
     }
@@ -174,7 +181,10 @@ export class UpstreamConnection {
     if (request.kind === "subscribe") {
       const acked = request.streams.filter((stream) => this.#wanted.has(stream));
       for (const stream of acked) this.subscribed.set(stream, now);
-      if (acked.length > 0) this.#handlers.onAcked(this, acked);
+      const again = acked.filter((stream) => this.#lost.delete(stream));
+      const fresh = acked.filter((stream) => !again.includes(stream));
+      if (fresh.length > 0) this.#handlers.onAcked(this, fresh, false);
+      if (again.length > 0) this.#handlers.onAcked(this, again, true);
     } else if (request.kind === "probe") {
       this.stats.probeSentAt = null;
       this.lastProbeAnsweredAt = now;
@@ -221,6 +231,7 @@ export class UpstreamConnection {
     for (const stream of [...this.subscribed.keys()]) {
       if (held.has(stream)) continue;
       this.subscribed.delete(stream);
+      this.#lost.add(stream);
       this.#toSubscribe.add(stream);
       this.#readyAnnounced = false;
     }

@@ -38,10 +38,16 @@ export interface PoolHandlers {
 
 interface Lane {
   current: UpstreamConnection | null;
+  /** The renewal of `current`, until it has taken over. */
   next: UpstreamConnection | null;
   failures: number;
   /** When to reconnect this lane; scheduled on the object's alarm (no timers: they would keep it from idling). */
   retryAt: number | null;
+  /** When a ready renewal takes over even if it has not lined up with the forwarded stream yet. */
+  swapAt: number | null;
+  renewalFailures: number;
+  /** No renewal is opened before this (a failed renewal backs off like a reconnect). */
+  renewAfter: number;
 }
 
 interface Slot {
@@ -55,9 +61,12 @@ const PROBE_TIMEOUT_MS = 10_000;
 const RECONNECT_BASE_MS = 250;
 const RECONNECT_MAX_MS = 30_000;
 const TICK_FROM_DATA_MS = 1000;
-/** Forwarded frames remembered per stream to recognise copies (a 60 s window; entries are ~40 bytes). */
+/**
+ * Forwarded frames remembered per stream to recognise copies: 60 s, or 32768 frames (about 3 MB) on a stream
+ * faster than 546 a second. A connection further behind than that counts as lagging and is replaced.
+ */
 const MERGE_WINDOW_MS = 60_000;
-const MERGE_MAX_REMEMBERED = 8192;
+const MERGE_MAX_REMEMBERED = 32_768;
 const MERGE_MAX_HELD = 2048;
 
 export class UpstreamPool {
@@ -88,8 +97,13 @@ export class UpstreamPool {
     );
     this.#connectionHandlers = {
       onData: (connection, stream, text, receivedAt) => this.#onData(connection, stream, text, receivedAt),
-      onAcked: (connection, streams) => {
-        for (const stream of streams) this.#merge.subscribed(stream, connection.id);
+      onAcked: (connection, streams, again) => {
+        if (connection.state === "closed") return;
+        const now = Date.now();
+        for (const stream of streams) {
+          if (again) this.#merge.resubscribed(stream, connection.id, now);
+          else this.#merge.subscribed(stream, connection.id);
+        }
         this.#updateCoverage(this.#slotCarrying(connection));
       },
       onRefused: (_connection, stream, reason) => this.#onRefused(stream, reason),
@@ -136,7 +150,14 @@ export class UpstreamPool {
     if (slot === undefined) {
       slot = { path, streams: new Set(), lanes: [], emptySince: null };
       for (let i = 0; i < this.#options.redundancy; i++)
-        slot.lanes.push({ current: null, next: null, ...start });
+        slot.lanes.push({
+          current: null,
+          next: null,
+          ...start,
+          swapAt: null,
+          renewalFailures: 0,
+          renewAfter: 0,
+        });
       this.#slots.push(slot);
     }
     slot.streams.add(stream);
@@ -174,7 +195,9 @@ export class UpstreamPool {
         for (const connection of liveOf(lane)) {
           if (connection.state !== "open") continue;
           const why = replaced ? null : this.#unhealthy(connection, now);
-          if (why !== null) {
+          // A lagging or silent connection still might deliver; it is replaced only while every other lane
+          // is ready, so two lanes are never being replaced at once. A dead one (probe) goes regardless.
+          if (why !== null && (why === "probe unanswered" || this.#othersReady(slot, lane))) {
             replaced = true;
             this.#replace(slot, connection, why, now);
           } else if (
@@ -184,6 +207,7 @@ export class UpstreamPool {
             connection.probe(now);
           }
         }
+        this.#swapIfLinedUp(slot, lane, now);
         this.#renewIfOld(slot, lane, now);
       }
     }
@@ -222,11 +246,16 @@ export class UpstreamPool {
     });
   }
 
+  #othersReady(slot: Slot, lane: Lane): boolean {
+    return slot.lanes.every((other) => other === lane || other.current?.ready === true);
+  }
+
   #renewIfOld(slot: Slot, lane: Lane, now: number): void {
     const current = lane.current;
     if (
       current?.state !== "open" ||
       lane.next !== null ||
+      now < lane.renewAfter ||
       now - current.openedAt < this.#options.maxConnectionMs
     )
       return;
@@ -272,7 +301,7 @@ export class UpstreamPool {
   }
 
   #onData(connection: UpstreamConnection, stream: string, text: string, receivedAt: number): void {
-    if (!this.#slotOf.has(stream)) return;
+    if (connection.state === "closed" || !this.#slotOf.has(stream)) return;
     this.#merge.frame(stream, connection.id, text, receivedAt);
     if (receivedAt - this.#lastTickAt >= TICK_FROM_DATA_MS) this.tick(receivedAt);
   }
@@ -285,12 +314,11 @@ export class UpstreamPool {
 
   #onReady(connection: UpstreamConnection): void {
     const slot = this.#slotCarrying(connection);
+    const now = Date.now();
     for (const lane of slot?.lanes ?? []) {
       if (lane.next === connection) {
-        const old = lane.current;
-        lane.current = connection;
-        lane.next = null;
-        old?.close(1000, "renewed");
+        lane.swapAt ??= now + this.#merge.holdMs;
+        if (slot !== null) this.#swapIfLinedUp(slot, lane, now);
       }
       if (lane.current === connection && lane.failures > 0) {
         lane.failures = 0;
@@ -300,12 +328,37 @@ export class UpstreamPool {
     this.#updateCoverage(slot);
   }
 
+  /**
+   * A ready renewal takes over once it has lined up with the forwarded stream on every stream that is flowing
+   * (so the old connection's last frames are not lost if the new one started ahead), or after holdMs.
+   */
+  #swapIfLinedUp(slot: Slot, lane: Lane, now: number): void {
+    const next = lane.next;
+    if (next === null || lane.swapAt === null || !next.ready) return;
+    const linedUp = [...slot.streams].every(
+      (stream) => this.#merge.isPlaced(stream, next.id) || !this.#merge.isFlowing(stream, now),
+    );
+    if (!linedUp && now < lane.swapAt) return;
+    const old = lane.current;
+    lane.current = next;
+    lane.next = null;
+    lane.swapAt = null;
+    lane.renewalFailures = 0;
+    old?.close(1000, "renewed");
+  }
+
   #onClosed(connection: UpstreamConnection, why: string): void {
     const slot = this.#slotCarrying(connection);
     const now = Date.now();
     for (const stream of connection.wanted) this.#merge.leave(stream, connection.id, now);
     for (const lane of slot?.lanes ?? []) {
-      if (lane.next === connection) lane.next = null;
+      if (lane.next === connection) {
+        // A renewal that failed: the current connection carries on, and the next attempt backs off.
+        lane.next = null;
+        lane.swapAt = null;
+        lane.renewAfter = now + this.#delay(lane.renewalFailures++);
+        this.#handlers.wake(lane.renewAfter);
+      }
       if (lane.current !== connection) continue;
       this.#handlers.log("warn", "upstream closed", {
         connection: connection.id,
@@ -314,6 +367,7 @@ export class UpstreamPool {
       });
       lane.current = lane.next;
       lane.next = null;
+      lane.swapAt = null;
       if (lane.current === null && (slot?.streams.size ?? 0) > 0) {
         lane.retryAt = now + this.#delay(lane.failures);
         lane.failures++;
@@ -357,6 +411,7 @@ export class UpstreamPool {
     }
     for (const stream of slot.streams) this.#slotOf.delete(stream);
     this.#slots.splice(this.#slots.indexOf(slot), 1);
+    this.#handlers.backoff(this.#maxFailures());
   }
 }
 
