@@ -6,6 +6,8 @@ export interface BinanceSecrets {
   readonly BINANCE_API_SECRET?: string;
   readonly BINANCE_PRIVATE_KEY?: string;
   readonly BINANCE_PRIVATE_KEY_PASSPHRASE?: string;
+  /** More accounts, by name (shared/auth/accounts.ts). */
+  readonly BINANCE_ACCOUNTS?: string;
 }
 
 export type GatewayEnv = Env & BinanceSecrets;

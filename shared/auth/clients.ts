@@ -4,6 +4,7 @@
 
 import { type JsonValue, parseJson } from "../encoding/json-raw.ts";
 import { err, ok, type Result } from "../result.ts";
+import { MAIN_ACCOUNT } from "./accounts.ts";
 
 export const SCOPES = ["market", "read", "trade", "stream"] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -18,11 +19,14 @@ export interface GatewayClient {
   readonly apiSecret: string | null;
   /** Bearer token for webhooks and curl. */
   readonly token: string | null;
+  /** The Binance account it acts for (shared/auth/accounts.ts). */
+  readonly account: string;
 }
 
 export type ClientsConfigError = { readonly kind: "clients-config"; readonly message: string };
 
-const FIELDS = new Set(["name", "apiKey", "apiSecret", "token", "scopes", "symbols"]);
+const FIELDS = new Set(["name", "apiKey", "apiSecret", "token", "scopes", "symbols", "account"]);
+const ACCOUNT = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 const CREDENTIAL = /^[\x21-\x7e]{16,256}$/;
 const SYMBOL = /^[A-Z0-9_]{1,32}$/;
 
@@ -89,6 +93,9 @@ function parseClient(entry: JsonValue, at: string): Result<GatewayClient, Client
   if (!scopes.ok) return fail(`.scopes ${scopes.error}`);
   const symbols = parseSymbols(fields.get("symbols"));
   if (!symbols.ok) return fail(`.symbols ${symbols.error}`);
+  const account = fields.get("account");
+  if (account !== undefined && (account.kind !== "string" || !ACCOUNT.test(account.value)))
+    return fail(".account must name an account: 1 to 32 of a-z, 0-9, _ and -");
   return ok({
     name: name.value,
     scopes: scopes.value,
@@ -96,6 +103,7 @@ function parseClient(entry: JsonValue, at: string): Result<GatewayClient, Client
     apiKey: apiKey ?? null,
     apiSecret: apiSecret ?? null,
     token: token ?? null,
+    account: account?.kind === "string" ? account.value : MAIN_ACCOUNT,
   });
 }
 

@@ -30,7 +30,7 @@ export function prepareUpstream(
   query: readonly Param[],
   body: readonly Param[] | null,
   newId: () => string,
-): Result<UpstreamRequest, PrepareError> {
+): Result<Omit<UpstreamRequest, "account">, PrepareError> {
   const duplicate = findDuplicate([...query, ...(body ?? [])]);
   if (duplicate !== null) return err({ kind: "param-duplicate", name: duplicate });
   const clean = (params: readonly Param[]): Param[] | null => {

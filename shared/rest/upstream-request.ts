@@ -6,6 +6,8 @@ import type { HttpMethod, Market, Security } from "../catalog/types.ts";
 import { encodeParams, type Param } from "../encoding/query.ts";
 
 export interface UpstreamRequest {
+  /** The Binance account (shared/auth/accounts.ts) whose key signs the call. */
+  readonly account: string;
   readonly market: Market;
   readonly method: HttpMethod;
   readonly path: string;

@@ -29,10 +29,26 @@ describe("configuration mistakes", () => {
     expect(await refusal(response)).toEqual({
       status: 500,
       code: -9000,
-      msg: 'Gateway misconfigured: GATEWAY_CLIENTS[0] has unknown field "scope" (expected name, apiKey, apiSecret, token, scopes, symbols)',
+      msg: 'Gateway misconfigured: GATEWAY_CLIENTS[0] has unknown field "scope" (expected name, apiKey, apiSecret, token, scopes, symbols, account)',
     });
     const health = await fetch(`${gw.url}/gateway/health`);
     expect(health.status).toBe(500);
+    expect(gw.fake.requests).toHaveLength(0);
+  });
+
+  it("a client acting for an account that is not configured fails the first request, naming both", async () => {
+    const clients = JSON.stringify([
+      { name: "bot", token: "tok-0123456789abcdef0123", scopes: ["market"], account: "desk" },
+    ]);
+    const gw = await start({ secrets: { GATEWAY_CLIENTS: clients } });
+    const response = await fetch(`${gw.url}/fapi/v1/time`, {
+      headers: { Authorization: "Bearer tok-0123456789abcdef0123" },
+    });
+    expect(await refusal(response)).toEqual({
+      status: 500,
+      code: -9000,
+      msg: 'Gateway misconfigured: GATEWAY_CLIENTS: client "bot" acts for account "desk", which BINANCE_ACCOUNTS does not define',
+    });
     expect(gw.fake.requests).toHaveLength(0);
   });
 

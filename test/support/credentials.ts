@@ -68,11 +68,25 @@ export const CLIENTS = {
     scopes: ["market", "read", "trade", "stream"],
   },
   viewer: { name: "viewer", token: "tok-viewer-0123456789abcdef01", scopes: ["market"] },
+  /** Acts for the second Binance account (BINANCE_ACCOUNTS), not the main one. */
+  second: {
+    name: "second",
+    apiKey: "vk-second-0123456789abcdef",
+    apiSecret: "vs-second-secret-0123456789abcdef",
+    token: "tok-second-0123456789abcdef01",
+    scopes: ["market", "read", "trade", "stream"],
+    account: "second",
+  },
 } as const;
 
 export const GATEWAY_CLIENTS = JSON.stringify(Object.values(CLIENTS));
 
 export type RealKeyName = keyof typeof REAL_KEYS;
+
+/** The real key of the second account: Ed25519, or HMAC when the main account already uses Ed25519. */
+export function secondAccountKey(main: RealKeyName): RealKeyName {
+  return main === "ed25519" ? "hmac" : "ed25519";
+}
 
 /** Every secret the Worker reads, set explicitly so a developer's .dev.vars can never leak into a test. */
 export function gatewaySecrets(key: RealKeyName): Record<string, string> {
@@ -82,10 +96,19 @@ export function gatewaySecrets(key: RealKeyName): Record<string, string> {
     BINANCE_API_SECRET: "",
     BINANCE_PRIVATE_KEY: "",
     BINANCE_PRIVATE_KEY_PASSPHRASE: "",
+    BINANCE_ACCOUNTS: JSON.stringify({ second: accountEntry(secondAccountKey(key)) }),
   };
   const real = REAL_KEYS[key];
   if ("secret" in real) secrets.BINANCE_API_SECRET = real.secret;
   if ("privateKeyPem" in real) secrets.BINANCE_PRIVATE_KEY = real.privateKeyPem;
   if ("passphrase" in real) secrets.BINANCE_PRIVATE_KEY_PASSPHRASE = real.passphrase;
   return secrets;
+}
+
+function accountEntry(key: RealKeyName): Record<string, string> {
+  const real = REAL_KEYS[key];
+  if ("secret" in real) return { apiKey: real.apiKey, apiSecret: real.secret };
+  const entry: Record<string, string> = { apiKey: real.apiKey, privateKey: real.privateKeyPem };
+  if ("passphrase" in real) entry.privateKeyPassphrase = real.passphrase;
+  return entry;
 }

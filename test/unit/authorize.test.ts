@@ -13,6 +13,7 @@ function client(scopes: Scope[], symbols: string[] | null = null): GatewayClient
     symbols: symbols && new Set(symbols),
     apiKey: null,
     apiSecret: null,
+    account: "main",
     token: "t",
   };
 }

@@ -243,6 +243,7 @@ describe("preparing the upstream call", () => {
 
 describe("stamping and signing placement", () => {
   const base = {
+    account: "main",
     market: "um",
     method: "POST",
     path: "/fapi/v1/order",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { activeBan, NO_BANS, recordBan } from "../../shared/rest/ban.ts";
+import { activeBan, NO_BANS, recordBan, upgradeBanState } from "../../shared/rest/ban.ts";
 import { offsetFromServerTime } from "../../shared/rest/clock.ts";
 import { classifyResponse } from "../../shared/rest/outcome.ts";
 import { retryDelayMs } from "../../shared/rest/retry.ts";
@@ -102,18 +102,30 @@ describe("classifying Binance's answers", () => {
 });
 
 describe("back-off state", () => {
-  it("holds every call during an IP ban, and only new orders during an order-rate ban", () => {
-    const ipBan = recordBan(NO_BANS, { status: 429, code: -1003, until: NOW + 1000 });
-    expect(activeBan(ipBan, false, NOW)?.code).toBe(-1003);
-    expect(activeBan(ipBan, false, NOW + 1000)).toBeNull();
-    const orderBan = recordBan(NO_BANS, { status: 429, code: -1015, until: NOW + 1000 });
-    expect(activeBan(orderBan, false, NOW)).toBeNull();
-    expect(activeBan(orderBan, true, NOW)?.code).toBe(-1015);
+  it("holds every call during an IP ban, and only that account's new orders during an order-rate ban", () => {
+    const ipBan = recordBan(NO_BANS, { status: 429, code: -1003, until: NOW + 1000 }, "main");
+    expect(activeBan(ipBan, false, "sub", NOW)?.code).toBe(-1003);
+    expect(activeBan(ipBan, false, "main", NOW + 1000)).toBeNull();
+    const orderBan = recordBan(NO_BANS, { status: 429, code: -1015, until: NOW + 1000 }, "main");
+    expect(activeBan(orderBan, false, "main", NOW)).toBeNull();
+    expect(activeBan(orderBan, true, "main", NOW)?.code).toBe(-1015);
+    expect(activeBan(orderBan, true, "sub", NOW)).toBeNull();
   });
 
   it("never shortens a ban it already holds", () => {
-    const long = recordBan(NO_BANS, { status: 418, code: -1003, until: NOW + 60_000 });
-    expect(recordBan(long, { status: 429, code: -1003, until: NOW + 1000 }).all?.until).toBe(NOW + 60_000);
+    const long = recordBan(NO_BANS, { status: 418, code: -1003, until: NOW + 60_000 }, "main");
+    expect(recordBan(long, { status: 429, code: -1003, until: NOW + 1000 }, "main").all?.until).toBe(
+      NOW + 60_000,
+    );
+    const orders = recordBan(NO_BANS, { status: 429, code: -1015, until: NOW + 60_000 }, "main");
+    expect(recordBan(orders, { status: 429, code: -1015, until: NOW + 10 }, "main")).toBe(orders);
+  });
+
+  it("reads a state saved by the version with one order hold per market as the main account's", () => {
+    const ban = { status: 429, code: -1015, until: NOW + 1000 } as const;
+    expect(upgradeBanState({ all: null, orders: ban }, "main")).toEqual({ all: null, orders: { main: ban } });
+    expect(upgradeBanState({ all: null, orders: null }, "main")).toEqual({ all: null, orders: {} });
+    expect(upgradeBanState(undefined, "main")).toEqual(NO_BANS);
   });
 });
 

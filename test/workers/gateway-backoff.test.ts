@@ -3,7 +3,7 @@
 import { evictDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { beforeEach, describe, expect, inject, it } from "vitest";
-import { CLIENTS } from "../support/credentials.ts";
+import { CLIENTS, REAL_KEYS } from "../support/credentials.ts";
 import { fakeControl } from "../support/fake-control.ts";
 
 const fake = fakeControl(inject("fakeExchangeUrl"));
@@ -87,6 +87,15 @@ describe("back-off after Binance's rate limits", () => {
     });
     expect(cancel.status).toBe(200);
     expect((await fake.requests()).filter((r) => r.method === "POST")).toHaveLength(1);
+    // The order-rate limit is the account's: another account's orders still go out.
+    const other = await gateway("/fapi/v1/order", {
+      method: "POST",
+      headers: { Authorization: `Bearer ${CLIENTS.second.token}`, "Content-Type": form["Content-Type"] },
+      body: order,
+    });
+    expect(other.status).toBe(200);
+    const posts = (await fake.requests()).filter((r) => r.method === "POST");
+    expect(posts.map((r) => r.apiKey)).toEqual([REAL_KEYS.hmac.apiKey, REAL_KEYS.ed25519.apiKey]);
     await waitForBanToEnd(held);
   });
 

@@ -24,6 +24,27 @@ beforeEach(async () => {
   await fake.reset();
 });
 
+describe("accounts", () => {
+  it("signs each client's calls with the key of the account it acts for", async () => {
+    const params = "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=1&price=0.1";
+    const second = CLIENTS.second;
+    const response = await gateway(`/fapi/v1/order?${await signedQuery(second.apiSecret, params)}`, {
+      method: "POST",
+      headers: { "X-MBX-APIKEY": second.apiKey },
+    });
+    expect(response.status, await response.text()).toBe(200);
+    const upstream = await lastUpstream();
+    // The fake exchange verified the Ed25519 signature of the second account's key.
+    expect(upstream.apiKey).toBe(REAL_KEYS.ed25519.apiKey);
+    expect(upstream.signed).toBe(true);
+    const main = await gateway(`/fapi/v3/account?${await signedQuery(trader.apiSecret, "")}`, {
+      headers: { "X-MBX-APIKEY": trader.apiKey },
+    });
+    expect(main.status).toBe(200);
+    expect((await lastUpstream()).apiKey).toBe(REAL_KEYS.hmac.apiKey);
+  });
+});
+
 describe("drop-in calls signed with a virtual key", () => {
   it("places an order re-signed with the real key, keeping the caller's structure", async () => {
     const params = "symbol=BTCUSDT&side=BUY&type=LIMIT&timeInForce=GTC&quantity=1&price=0.1&recvWindow=5000";

@@ -2,16 +2,19 @@
 // Anything wrong fails loudly: the first request gets a gateway-misconfigured error naming the variable,
 // never its value, and access is never opened by a config the gateway could not read.
 
+import { type BinanceAccount, MAIN_ACCOUNT, parseAccounts } from "../../shared/auth/accounts.ts";
 import { parseClients } from "../../shared/auth/clients.ts";
 import { ClientRegistry } from "../../shared/auth/registry.ts";
 import { streamTokenKey } from "../../shared/auth/stream-token.ts";
 import type { Market } from "../../shared/catalog/types.ts";
 import { err, ok, type Result } from "../../shared/result.ts";
-import type { SigningCredential } from "../../shared/signing/signer.ts";
+
 import type { GatewayEnv } from "../env.ts";
 
 export interface GatewayOptions {
   readonly registry: ClientRegistry;
+  /** Names of the configured Binance accounts. */
+  readonly accounts: readonly string[];
   readonly timeoutMs: number;
   readonly maxBodyBytes: number;
   /** Name of the egress object; it includes the hint because a hint only applies when an object is created. */
@@ -31,9 +34,8 @@ export interface RelayAccessOptions {
 
 export interface EgressOptions {
   readonly restUrl: Readonly<Record<Market, string>>;
-  readonly apiKey: string | null;
-  /** null when no Binance credential is configured (only unsigned endpoints then work). */
-  readonly credential: SigningCredential | null;
+  /** The Binance accounts by name; empty when none is configured (only public endpoints then work). */
+  readonly accounts: ReadonlyMap<string, BinanceAccount>;
   readonly getRetries: number;
 }
 
@@ -57,6 +59,8 @@ let cachedGateway: { key: string; options: Promise<Result<GatewayOptions, string
 export function loadGatewayOptions(env: GatewayEnv): Promise<Result<GatewayOptions, string>> {
   const key = [
     env.GATEWAY_CLIENTS,
+    env.BINANCE_ACCOUNTS,
+    env.BINANCE_API_KEY === undefined || env.BINANCE_API_KEY === "" ? "" : "main",
     env.UPSTREAM_TIMEOUT_MS,
     env.MAX_BODY_BYTES,
     env.BINANCE_LOCATION_HINT,
@@ -71,6 +75,14 @@ export function loadGatewayOptions(env: GatewayEnv): Promise<Result<GatewayOptio
 async function readGatewayOptions(env: GatewayEnv): Promise<Result<GatewayOptions, string>> {
   const clients = parseClients(env.GATEWAY_CLIENTS);
   if (!clients.ok) return err(clients.error.message);
+  const accounts = parseAccounts(env);
+  if (!accounts.ok) return accounts;
+  for (const client of clients.value) {
+    if (client.account !== MAIN_ACCOUNT && !accounts.value.has(client.account))
+      return err(
+        `GATEWAY_CLIENTS: client "${client.name}" acts for account "${client.account}", which BINANCE_ACCOUNTS does not define`,
+      );
+  }
   const timeoutMs = readInteger("UPSTREAM_TIMEOUT_MS", env.UPSTREAM_TIMEOUT_MS, 10_000, 100, 120_000);
   if (!timeoutMs.ok) return timeoutMs;
   const maxBodyBytes = readInteger("MAX_BODY_BYTES", env.MAX_BODY_BYTES, 65_536, 1024, 1_048_576);
@@ -100,6 +112,7 @@ async function readGatewayOptions(env: GatewayEnv): Promise<Result<GatewayOption
   }
   return ok({
     registry: await ClientRegistry.create(clients.value),
+    accounts: [...accounts.value.keys()],
     timeoutMs: timeoutMs.value,
     maxBodyBytes: maxBodyBytes.value,
     egressName: `egress:${hint || "default"}`,
@@ -124,18 +137,9 @@ export function readEgressOptions(env: GatewayEnv): Result<EgressOptions, string
       );
     }
   }
-  const secret = env.BINANCE_API_SECRET || undefined;
-  const pem = env.BINANCE_PRIVATE_KEY || undefined;
-  if (secret !== undefined && pem !== undefined) {
-    return err("set only one of BINANCE_API_SECRET (HMAC) and BINANCE_PRIVATE_KEY (RSA or Ed25519)");
-  }
-  const credential: SigningCredential | null =
-    secret !== undefined
-      ? { kind: "hmac", secret }
-      : pem !== undefined
-        ? { kind: "private-key", pem, passphrase: env.BINANCE_PRIVATE_KEY_PASSPHRASE || undefined }
-        : null;
-  return ok({ restUrl, apiKey: env.BINANCE_API_KEY || null, credential, getRetries: getRetries.value });
+  const accounts = parseAccounts(env);
+  if (!accounts.ok) return accounts;
+  return ok({ restUrl, accounts: accounts.value, getRetries: getRetries.value });
 }
 
 function readInteger(

@@ -4,8 +4,16 @@
 // back-off, persisted so an evicted object keeps honouring a ban. Signing happens here, with keys imported once.
 
 import { DurableObject } from "cloudflare:workers";
+import { MAIN_ACCOUNT } from "../../shared/auth/accounts.ts";
 import type { Market } from "../../shared/catalog/types.ts";
-import { activeBan, type Ban, type BanState, NO_BANS, recordBan } from "../../shared/rest/ban.ts";
+import {
+  activeBan,
+  type Ban,
+  type BanState,
+  NO_BANS,
+  recordBan,
+  upgradeBanState,
+} from "../../shared/rest/ban.ts";
 import { CLOCK_RESYNC_MS, offsetFromServerTime } from "../../shared/rest/clock.ts";
 import { classifyResponse } from "../../shared/rest/outcome.ts";
 import type { UpstreamRequest } from "../../shared/rest/upstream-request.ts";
@@ -35,7 +43,12 @@ export class BinanceEgress extends DurableObject<GatewayEnv> {
     super(ctx, env);
     this.#log = createLogger(env.LOG_LEVEL);
     void ctx.blockConcurrencyWhile(async () => {
-      this.#bans = (await ctx.storage.get<Record<Market, BanState>>("bans")) ?? this.#bans;
+      const stored = await ctx.storage.get<Record<Market, unknown>>("bans");
+      if (stored !== undefined)
+        this.#bans = {
+          um: upgradeBanState(stored.um, MAIN_ACCOUNT),
+          cm: upgradeBanState(stored.cm, MAIN_ACCOUNT),
+        };
     });
   }
 
@@ -43,19 +56,27 @@ export class BinanceEgress extends DurableObject<GatewayEnv> {
     const options = readEgressOptions(this.env);
     if (!options.ok) return misconfigured(options.error);
     // Checked here too (executeCall checks before every attempt) so that not even a clock sync goes out.
-    const ban = activeBan(this.#bans[request.market], request.countsAsOrder, Date.now());
+    const accountName = request.account;
+    const ban = activeBan(this.#bans[request.market], request.countsAsOrder, accountName, Date.now());
     if (ban !== null) return { kind: "error", reason: { kind: "upstream-banned", ...ban } };
-    if (request.security !== "NONE" && options.value.apiKey === null) {
-      return misconfigured("BINANCE_API_KEY is not set, so calls that need Binance's API key cannot be made");
+    const account = options.value.accounts.get(accountName) ?? null;
+    if (request.security !== "NONE" && account === null) {
+      return misconfigured(
+        accountName === MAIN_ACCOUNT
+          ? "BINANCE_API_KEY is not set, so calls that need Binance's API key cannot be made"
+          : `account "${accountName}" is not in BINANCE_ACCOUNTS`,
+      );
     }
     let signer: Signer | null = null;
     if (request.security === "SIGNED") {
-      if (options.value.credential === null) {
+      if (account?.credential == null) {
         return misconfigured(
-          "neither BINANCE_API_SECRET nor BINANCE_PRIVATE_KEY is set, so signed calls cannot be made",
+          accountName === MAIN_ACCOUNT
+            ? "neither BINANCE_API_SECRET nor BINANCE_PRIVATE_KEY is set, so signed calls cannot be made"
+            : `account "${accountName}" has no apiSecret or privateKey`,
         );
       }
-      const loaded = await signers.get(options.value.credential);
+      const loaded = await signers.get(account.credential);
       if (!loaded.ok) return misconfigured(describeKeyError(loaded.error));
       signer = loaded.value;
       await this.#ensureClock(request.market, options.value.restUrl[request.market], timeoutMs);
@@ -63,12 +84,15 @@ export class BinanceEgress extends DurableObject<GatewayEnv> {
     return executeCall(
       {
         options: options.value,
+        account: accountName,
+        apiKey: account?.apiKey ?? null,
         signer,
         log: this.#log,
         serverTime: (market) => Date.now() + (this.#clocks.get(market)?.offset ?? 0),
         resyncClock: (market) => this.#sync(market, options.value.restUrl[market], timeoutMs),
-        recordBan: (market, newBan) => this.#recordBan(market, newBan),
-        activeBan: (market, countsAsOrder) => activeBan(this.#bans[market], countsAsOrder, Date.now()),
+        recordBan: (market, newBan) => this.#recordBan(market, newBan, accountName),
+        activeBan: (market, countsAsOrder) =>
+          activeBan(this.#bans[market], countsAsOrder, accountName, Date.now()),
       },
       request,
       timeoutMs,
@@ -106,7 +130,11 @@ export class BinanceEgress extends DurableObject<GatewayEnv> {
           receivedAt,
         );
         if (outcome.kind === "rate-limited")
-          this.#recordBan(market, { status: outcome.status, code: outcome.code, until: outcome.until });
+          this.#recordBan(
+            market,
+            { status: outcome.status, code: outcome.code, until: outcome.until },
+            MAIN_ACCOUNT,
+          );
       }
       const serverTime = result.ok && result.reply.status === 200 ? readServerTime(result.reply.body) : null;
       if (serverTime === null) {
@@ -124,10 +152,11 @@ export class BinanceEgress extends DurableObject<GatewayEnv> {
     return sync;
   }
 
-  #recordBan(market: Market, ban: Ban): void {
-    this.#bans = { ...this.#bans, [market]: recordBan(this.#bans[market], ban) };
+  #recordBan(market: Market, ban: Ban, account: string): void {
+    this.#bans = { ...this.#bans, [market]: recordBan(this.#bans[market], ban, account) };
     this.#log.log("warn", "upstream back-off", {
       market,
+      account,
       status: ban.status,
       code: ban.code,
       until: ban.until,

@@ -105,6 +105,7 @@ async function lookUp(
   sent: SentOrder,
 ): Promise<Lookup> {
   const request: UpstreamRequest = {
+    account: deps.account,
     market,
     method: "GET",
     path: query.path,

@@ -47,7 +47,7 @@ export async function proxyRest(
   const reply = await sendThroughEgress(
     env,
     options,
-    upstream.value,
+    { ...upstream.value, account: caller.client.account },
     timeoutFor(request, options, method),
     method,
   );

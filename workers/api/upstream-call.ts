@@ -38,6 +38,9 @@ export type EgressReply =
 
 export interface CallDeps {
   readonly options: EgressOptions;
+  /** The account calls are made for, and its API key (sent with every call that is not public). */
+  readonly account: string;
+  readonly apiKey: string | null;
   readonly signer: Signer | null;
   readonly log: Logger;
   serverTime(market: Market): number;
@@ -54,7 +57,7 @@ export async function executeCall(
   timeoutMs: number,
 ): Promise<EgressReply> {
   const origin = deps.options.restUrl[request.market];
-  const apiKey = request.security === "NONE" ? null : deps.options.apiKey;
+  const apiKey = request.security === "NONE" ? null : deps.apiKey;
   let retriesLeft = request.method === "GET" ? deps.options.getRetries : 0;
   let timestampRetry = request.security === "SIGNED";
   for (let attempt = 1; ; attempt++) {
