@@ -28,7 +28,8 @@ describe("Binance accounts", () => {
   });
 
   it("needs no account at all for a market-data-only gateway, and keeps a main key without a secret", () => {
-    expect(parseAccounts({}).ok && parseAccounts({}).value.size).toBe(0);
+    const none = parseAccounts({});
+    expect(none.ok && none.value.size).toBe(0);
     const keyOnly = parseAccounts({ BINANCE_API_KEY: "k" });
     expect(keyOnly.ok && keyOnly.value.get("main")?.credential).toBeNull();
   });
