@@ -3,7 +3,7 @@
 import type { Json } from "./json.ts";
 import { orderJson } from "./order-format.ts";
 import { buildOrderDraft } from "./order-params.ts";
-import { requireSymbol } from "./order-routes.ts";
+import { announceOrder, requireSymbol } from "./order-routes.ts";
 import { addOrder, cancelOrder, findOrder, isOpen, type OrderRef } from "./orders.ts";
 import { param } from "./params.ts";
 import { errorObject, errors, isReply, okJson, type Reply } from "./replies.ts";
@@ -50,7 +50,10 @@ export function placeBatchOrders(context: HandlerContext): Reply {
   const results: Json[] = batch.map((params) => {
     if (params === null) return errorObject(errors.invalidParam("batchOrders"));
     const draft = buildOrderDraft(store, params, context.now);
-    return isReply(draft) ? errorObject(draft) : orderJson(addOrder(store, draft));
+    if (isReply(draft)) return errorObject(draft);
+    const order = addOrder(store, draft);
+    announceOrder(context, order, "placed");
+    return orderJson(order);
   });
   return okJson(results);
 }
@@ -96,6 +99,7 @@ export function cancelBatchOrders(context: HandlerContext): Reply {
     const order = findOrder(store, symbol, ref);
     if (order === undefined || !isOpen(order)) return errorObject(errors.unknownOrder());
     cancelOrder(order, context.now);
+    announceOrder(context, order, "cancelled");
     return orderJson(order);
   });
   return okJson(results);

@@ -2,6 +2,7 @@
 
 import { enqueueFault } from "./faults.ts";
 import { type Json, rawNumber } from "./json.ts";
+import { active, expireListenKey, forgetListenKey } from "./listen-keys.ts";
 import { jsonReply, okJson, type Reply } from "./replies.ts";
 import { type ExchangeState, registerKey, resetState, serverTime } from "./state.ts";
 import type { FakeAlgoOrder, FakeKey, FakeOrder, Market } from "./types.ts";
@@ -9,6 +10,12 @@ import { handleStreamControl } from "./ws-control.ts";
 import type { StreamHub } from "./ws-server.ts";
 
 export const CONTROL_PREFIX = "/__fake/";
+
+function listenKeyOf(body: unknown): string {
+  const listenKey = (body as { listenKey?: unknown } | undefined)?.listenKey;
+  if (typeof listenKey !== "string") throw new Error('expected {"listenKey": "..."}');
+  return listenKey;
+}
 
 function badRequest(message: string): Reply {
   return jsonReply(400, { error: message });
@@ -83,10 +90,21 @@ function route(
       return okJson(state.algo.orders.map(algoOrderSnapshot));
     case "GET listen-keys":
       return okJson(
-        state.listenKeys.keys
+        active(state.listenKeys, serverTime(state))
           .filter((key) => key.market === marketParam(rawQuery))
           .map((key) => ({ ...key })),
       );
+    case "POST listen-keys/expire":
+      return okJson({ ended: expireListenKey(state.listenKeys, listenKeyOf(body), serverTime(state)) });
+    case "POST listen-keys/forget":
+      return okJson({ ended: forgetListenKey(state.listenKeys, listenKeyOf(body), serverTime(state)) });
+    case "POST user-events": {
+      const { market, apiKey, payload } = (body ?? {}) as Record<string, unknown>;
+      if ((market !== "um" && market !== "cm") || typeof apiKey !== "string" || typeof payload !== "string")
+        throw new Error('expected {"market": "um"|"cm", "apiKey": "...", "payload": "<event JSON>"}');
+      state.userEvents(market, apiKey, payload);
+      return okJson({});
+    }
     default:
       return null;
   }

@@ -8,19 +8,40 @@ export const DEFAULT_LISTEN_KEY_VALIDITY_MS = 60 * 60 * 1000;
 export interface ListenKeyStore {
   validityMs: number;
   readonly keys: FakeListenKey[];
+  /** Told about each key that expires (its streams then get a listenKeyExpired event). */
+  onExpired: (key: FakeListenKey, now: number) => void;
 }
 
 export function createListenKeyStore(validityMs: number): ListenKeyStore {
-  return { validityMs, keys: [] };
+  return { validityMs, keys: [], onExpired: () => undefined };
 }
 
-function active(store: ListenKeyStore, now: number): FakeListenKey[] {
-  // Expired keys are forgotten: Binance answers -1125 for them.
+/** The keys still valid; expired ones are forgotten (Binance answers -1125 for them) and announced. */
+export function active(store: ListenKeyStore, now: number): FakeListenKey[] {
   for (let i = store.keys.length - 1; i >= 0; i -= 1) {
     const key = store.keys[i];
-    if (key !== undefined && key.expiresAt <= now) store.keys.splice(i, 1);
+    if (key === undefined || key.expiresAt > now) continue;
+    store.keys.splice(i, 1);
+    store.onExpired(key, now);
   }
   return store.keys;
+}
+
+/** Ends a key now, as if its 60 minutes ran out (its streams get listenKeyExpired); false if not active. */
+export function expireListenKey(store: ListenKeyStore, listenKey: string, now: number): boolean {
+  const key = active(store, now).find((k) => k.listenKey === listenKey);
+  if (key === undefined) return false;
+  key.expiresAt = now;
+  active(store, now);
+  return true;
+}
+
+/** Drops a key without any event (the next keepalive gets -1125); false if not active. */
+export function forgetListenKey(store: ListenKeyStore, listenKey: string, now: number): boolean {
+  const index = active(store, now).findIndex((k) => k.listenKey === listenKey);
+  if (index === -1) return false;
+  store.keys.splice(index, 1);
+  return true;
 }
 
 /** POST: returns the active key of this API key (extended) or a new 64-character key. */

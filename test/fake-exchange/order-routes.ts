@@ -15,6 +15,8 @@ import { param, paramsToRecord } from "./params.ts";
 import { errors, isReply, okJson, type Reply } from "./replies.ts";
 import type { HandlerContext } from "./state.ts";
 import { findSymbol } from "./symbols.ts";
+import type { FakeOrder } from "./types.ts";
+import { accountUpdate, orderUpdates } from "./user-events.ts";
 
 function orderRef(context: HandlerContext): OrderRef | Reply {
   const orderId = param(context.params, "orderId");
@@ -38,7 +40,23 @@ export function newOrder(context: HandlerContext): Reply {
   const store = context.state.orders[context.market];
   const draft = buildOrderDraft(store, paramsToRecord(context.params), context.now);
   if (isReply(draft)) return draft;
-  return okJson(orderJson(addOrder(store, draft)));
+  const order = addOrder(store, draft);
+  announceOrder(context, order, "placed");
+  return okJson(orderJson(order));
+}
+
+/** Sends the order's user data events to the listen keys of the API key that placed or cancelled it. */
+export function announceOrder(
+  context: HandlerContext,
+  order: FakeOrder,
+  change: "placed" | "cancelled",
+): void {
+  const apiKey = context.apiKey;
+  if (apiKey === null) return;
+  for (const payload of orderUpdates(order, change, context.now))
+    context.state.userEvents(context.market, apiKey, payload);
+  if (change === "placed" && order.status === "FILLED")
+    context.state.userEvents(context.market, apiKey, accountUpdate(order, context.now));
 }
 
 export function testOrder(context: HandlerContext): Reply {
@@ -64,6 +82,7 @@ export function deleteOrder(context: HandlerContext): Reply {
   const order = findOrder(context.state.orders[context.market], symbol, ref);
   if (order === undefined || !isOpen(order)) return errors.unknownOrder();
   cancelOrder(order, context.now);
+  announceOrder(context, order, "cancelled");
   return okJson(orderJson(order));
 }
 
@@ -77,7 +96,9 @@ export function listOpenOrders(context: HandlerContext): Reply {
 export function cancelAllOpenOrders(context: HandlerContext): Reply {
   const symbol = requireSymbol(context);
   if (isReply(symbol)) return symbol;
-  for (const order of openOrders(context.state.orders[context.market], symbol))
+  for (const order of openOrders(context.state.orders[context.market], symbol)) {
     cancelOrder(order, context.now);
+    announceOrder(context, order, "cancelled");
+  }
   return okJson({ code: 200, msg: "The operation of cancel all open order is done." });
 }

@@ -4,8 +4,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { CONTROL_PREFIX, handleControlRequest } from "./control-api.ts";
 import { handleExchangeRequest } from "./exchange-request.ts";
+import { active } from "./listen-keys.ts";
 import { binanceError, type Reply } from "./replies.ts";
-import type { ExchangeState } from "./state.ts";
+import { type ExchangeState, serverTime } from "./state.ts";
+import { listenKeyExpired } from "./user-events.ts";
 import { attachStreams, type StreamHub } from "./ws-server.ts";
 import type { StreamOptions } from "./ws-types.ts";
 
@@ -94,6 +96,16 @@ export async function startServer(
   });
 
   const streams = attachStreams(server, streamOptions);
+  // User data: order events go to the listen keys of the API key that caused them; expiry is announced.
+  state.userEvents = (market, apiKey, payload) => {
+    for (const key of active(state.listenKeys, serverTime(state)))
+      if (key.market === market && key.apiKey === apiKey) streams.deliverUser(key.listenKey, payload);
+  };
+  state.listenKeys.onExpired = (key, now) => {
+    streams.deliverUser(key.listenKey, listenKeyExpired(key.listenKey, now));
+  };
+  const expiry = setInterval(() => active(state.listenKeys, serverTime(state)), 100);
+  expiry.unref();
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -113,6 +125,7 @@ export async function startServer(
     close: () => {
       if (closed !== null) return closed;
       closing = true;
+      clearInterval(expiry);
       streams.shutdown();
       for (const entry of pending) {
         clearTimeout(entry.timer);

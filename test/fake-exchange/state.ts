@@ -8,6 +8,7 @@ import type { Params } from "./params.ts";
 import type { Reply } from "./replies.ts";
 import { prepareKey, type RegisteredKey } from "./signature.ts";
 import type { FakeExchangeOptions, FakeKey, Market, RecordedRequest } from "./types.ts";
+import type { UserEventSink } from "./user-events.ts";
 import { createWeightState, resetWeights, type WeightState } from "./weights.ts";
 
 export interface ExchangeState {
@@ -19,6 +20,8 @@ export interface ExchangeState {
   readonly algo: AlgoStore;
   readonly listenKeys: ListenKeyStore;
   readonly weights: WeightState;
+  /** Where user data events go (the stream side sets it); a no-op without streams. */
+  userEvents: UserEventSink;
 }
 
 export function createState(options: FakeExchangeOptions = {}): ExchangeState {
@@ -31,6 +34,7 @@ export function createState(options: FakeExchangeOptions = {}): ExchangeState {
     algo: createAlgoStore(),
     listenKeys: createListenKeyStore(options.listenKeyValidityMs ?? DEFAULT_LISTEN_KEY_VALIDITY_MS),
     weights: createWeightState(),
+    userEvents: () => undefined,
   };
 }
 

@@ -4,7 +4,7 @@ import type { Reply } from "./replies.ts";
 import type { StreamHub } from "./ws-server.ts";
 import type { StreamFilter, StreamOptions, StreamRoute } from "./ws-types.ts";
 
-const ROUTES: readonly StreamRoute[] = ["public", "market", "unrouted", "dstream"];
+const ROUTES: readonly StreamRoute[] = ["public", "market", "private", "unrouted", "dstream"];
 
 function json(status: number, value: unknown): Reply {
   return { status, contentType: "application/json", body: JSON.stringify(value), headers: {} };

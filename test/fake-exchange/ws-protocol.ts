@@ -10,6 +10,8 @@ const METHODS = ["SUBSCRIBE", "UNSUBSCRIBE", "LIST_SUBSCRIPTIONS", "SET_PROPERTY
 type Method = (typeof METHODS)[number];
 // Letters of any script: Binance lists symbols such as 币安人生USDT.
 const STREAM_NAME = /^!?[\p{L}\p{N}_]+(@[\p{L}\p{N}_]+)*$/u;
+/** Names without `@`: a listen key (user data), or UM's bare `tradingSession`. */
+const BARE_NAME = /^([A-Za-z0-9]{64}|tradingSession)$/;
 
 /** What the connection must do about one incoming text frame. */
 export type ControlAction =
@@ -86,7 +88,7 @@ function streamsOf(params: unknown): string[] | { msg: string } {
     if (
       typeof item !== "string" ||
       !STREAM_NAME.test(item) ||
-      (!item.includes("@") && !item.startsWith("!"))
+      (!item.includes("@") && !item.startsWith("!") && !BARE_NAME.test(item))
     ) {
       return { msg: "Invalid request: invalid stream" };
     }

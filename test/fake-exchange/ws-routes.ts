@@ -29,14 +29,21 @@ export function fakeRouteOf(stream: string): "public" | "market" {
   return PUBLIC_STREAM.some((pattern) => pattern.test(stream)) ? "public" : "market";
 }
 
+/** A listen key: user data, served on USDⓈ-M's /private route and on COIN-M's dstream. */
+export function isListenKey(stream: string): boolean {
+  return /^[A-Za-z0-9]{64}$/.test(stream);
+}
+
 /** Whether a connection on `route` receives `stream`'s events. */
 export function routeDelivers(route: StreamRoute, stream: string): boolean {
   if (route === "dstream") return true;
+  if (route === "private" || isListenKey(stream)) return route === "private" && isListenKey(stream);
   const served = fakeRouteOf(stream);
   return route === "market" ? served === "market" : served === "public";
 }
 
 const PREFIXES: ReadonlyArray<{ prefix: string; market: Market; route: StreamRoute }> = [
+  { prefix: "/private", market: "um", route: "private" },
   { prefix: "/public", market: "um", route: "public" },
   { prefix: "/market", market: "um", route: "market" },
   { prefix: "/dstream", market: "cm", route: "dstream" },
@@ -59,11 +66,14 @@ export function parseStreamTarget(requestTarget: string): StreamTarget | null {
     if (!path.startsWith(`${prefix}/`)) continue;
     const rest = path.slice(prefix.length);
     try {
+      // /private takes listen keys as `listenKey=` parameters too (several on /private/stream).
+      const keys = route === "private" ? query.getAll("listenKey").filter((key) => key !== "") : [];
       if (rest === "/ws" || rest.startsWith("/ws/")) {
-        return { market, route, combined: false, streams: splitStreams(rest.slice(3)) };
+        return { market, route, combined: false, streams: [...splitStreams(rest.slice(3)), ...keys] };
       }
       if (rest === "/stream" || rest === "/stream/") {
-        return { market, route, combined: true, streams: splitStreams(query.get("streams") ?? "") };
+        const streams = splitStreams(query.get("streams") ?? "");
+        return { market, route, combined: true, streams: [...streams, ...keys] };
       }
     } catch {
       return null;

@@ -157,6 +157,11 @@ export function attachStreams(server: Server, initial: Partial<StreamOptions> = 
       for (const connection of found) connection.setStalled(on);
       return found.length;
     },
+    deliverUser: (listenKey, payload) => {
+      let delivered = 0;
+      for (const connection of connections) if (connection.deliver(listenKey, payload)) delivered++;
+      return delivered;
+    },
     delay: (filter, ms) => {
       if (!Number.isInteger(ms) || ms < 0) throw new Error("delay must be a non-negative integer of ms");
       const found = matching(filter);

@@ -2,8 +2,11 @@
 
 import type { Market } from "./types.ts";
 
-/** "public"/"market": USDⓈ-M routed paths; "unrouted": legacy /ws and /stream; "dstream": COIN-M. */
-export type StreamRoute = "public" | "market" | "unrouted" | "dstream";
+/**
+ * "public"/"market"/"private": USDⓈ-M routed paths (private: user data by listen key); "unrouted": legacy /ws
+ * and /stream; "dstream": COIN-M (market streams and listen keys).
+ */
+export type StreamRoute = "public" | "market" | "private" | "unrouted" | "dstream";
 
 /** Selects connections; every given member must match. `stream` = connections subscribed to it. */
 export interface StreamFilter {
@@ -70,6 +73,8 @@ export interface FakeStreams {
   drop(filter?: StreamFilter): number;
   /** While on, matching connections get no events (pings and control replies go on); returns how many. */
   stall(filter: StreamFilter, on: boolean): number;
+  /** Sends a user data event to the connections subscribed to the listen key; returns how many. */
+  deliverUser(listenKey: string, payload: string): number;
   /** Matching connections get every later event `ms` late, in order (0: on time again); returns how many. */
   delay(filter: StreamFilter, ms: number): number;
   /** Sends a close frame to matching open connections; returns how many. */

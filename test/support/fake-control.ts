@@ -12,7 +12,7 @@ export interface RecordedRequest {
 }
 
 export interface StreamFilter {
-  readonly route?: "public" | "market" | "unrouted" | "dstream";
+  readonly route?: "public" | "market" | "private" | "unrouted" | "dstream";
   readonly connectionId?: number;
   readonly stream?: string;
 }
@@ -49,6 +49,22 @@ export function fakeControl(baseUrl: string) {
     injectFault: (fault: Record<string, unknown>) => call("POST", "faults", fault),
     clearFaults: () => call("DELETE", "faults"),
     requests: async () => (await call("GET", "requests")) as RecordedRequest[],
+    listenKeys: async (market: "um" | "cm") =>
+      (await call("GET", `listen-keys?market=${market}`)) as {
+        market: string;
+        apiKey: string;
+        listenKey: string;
+        expiresAt: number;
+      }[],
+    /** Ends a listen key now, as its 60 minutes running out would (its streams get listenKeyExpired). */
+    expireListenKey: async (listenKey: string) =>
+      ((await call("POST", "listen-keys/expire", { listenKey })) as { ended: boolean }).ended,
+    /** Drops a listen key without any event: the next keepalive gets -1125. */
+    forgetListenKey: async (listenKey: string) =>
+      ((await call("POST", "listen-keys/forget", { listenKey })) as { ended: boolean }).ended,
+    /** Sends a user data event to every active listen key of the API key. */
+    userEvent: (market: "um" | "cm", apiKey: string, payload: string) =>
+      call("POST", "user-events", { market, apiKey, payload }),
     orders: async (market: "um" | "cm") =>
       (await call("GET", `orders?market=${market}`)) as Record<string, unknown>[],
     streams: {

@@ -219,7 +219,7 @@ describe("the USDⓈ-M route split", () => {
   });
 
   it("refuses upgrades on paths that are no stream endpoint with 404", async () => {
-    const socket = new WebSocket(`${fake.wsUrl}/private/ws`);
+    const socket = new WebSocket(`${fake.wsUrl}/userdata/ws`);
     clients.push(socket);
     const status = await new Promise<number>((resolve) => {
       socket.on("unexpected-response", (_request, response) => resolve(response.statusCode ?? 0));
