@@ -46,7 +46,8 @@ export default defineConfig({
 /**
  * The relay tuned so tests see its machinery in seconds: connections renewed every 4 s (so every relay test
  * also runs through renewals), a stalled connection noticed after 1.5 s, small per-connection and per-client
- * limits so the multi-connection and limit paths are reachable.
+ * limits so the multi-connection and limit paths are reachable; Binance's listen key kept alive every second and
+ * relay listen keys lapsing after 8 s without a keepalive.
  */
 export const RELAY_TEST_VARS = {
   RELAY_ALLOWED_ORIGINS: "https://allowed.example",
@@ -62,6 +63,8 @@ export const RELAY_TEST_VARS = {
   RELAY_MAX_STREAMS_PER_CLIENT: "30",
   RELAY_MAX_MESSAGE_BYTES: "4096",
   RELAY_HEARTBEAT_MS: "1000",
+  LISTEN_KEY_KEEPALIVE_MS: "1000",
+  RELAY_LISTEN_KEY_VALIDITY_MS: "8000",
 } as const;
 
 function workerTestBindings(fakeExchangeUrl: string): Record<string, string> {

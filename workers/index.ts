@@ -4,5 +4,6 @@ import { app } from "./api/app.ts";
 
 export { BinanceEgress } from "./api/egress.ts";
 export { MarketRelay } from "./stream/market-relay.ts";
+export { UserStream } from "./stream/user-stream.ts";
 
 export default app;

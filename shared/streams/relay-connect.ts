@@ -17,6 +17,8 @@ export interface RelayAdmission {
   readonly caller: string;
   /** The subprotocol to echo, or "" for none. */
   readonly protocol: string;
+  /** Per relay listen key among the streams, the user data events the client wants (absent: all). */
+  readonly events: Readonly<Record<string, readonly string[]>>;
 }
 
 export const ADMISSION_HEADER = "X-Relay-Admission";
@@ -34,8 +36,21 @@ export function decodeAdmission(value: string | null): RelayAdmission | null {
     if (typeof combined !== "boolean" || typeof relayEvents !== "boolean") return null;
     if (!Array.isArray(streams) || streams.some((stream) => typeof stream !== "string")) return null;
     if (typeof client !== "string" || typeof caller !== "string" || typeof protocol !== "string") return null;
-    return { market, combined, streams, relayEvents, client, caller, protocol };
+    const events = eventFilters(parsed.events);
+    if (events === null) return null;
+    return { market, combined, streams, relayEvents, client, caller, protocol, events };
   } catch {
     return null;
   }
+}
+
+function eventFilters(value: unknown): Record<string, readonly string[]> | null {
+  if (value === undefined) return {};
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return null;
+  const filters: Record<string, readonly string[]> = {};
+  for (const [key, list] of Object.entries(value)) {
+    if (!Array.isArray(list) || list.some((event) => typeof event !== "string")) return null;
+    filters[key] = list as string[];
+  }
+  return filters;
 }

@@ -128,6 +128,7 @@ describe("connection paths", () => {
         combined: false,
         streams: ["btcusdt@aggTrade", "btcusdt@depth"],
         credential: null,
+        events: {},
       });
     }
     expect(
@@ -137,12 +138,14 @@ describe("connection paths", () => {
       combined: true,
       streams: ["btcusd_perp@aggTrade", "!bookTicker"],
       credential: null,
+      events: {},
     });
     expect(parseConnectPath("/ws", none)).toEqual({
       market: "um",
       combined: false,
       streams: [],
       credential: null,
+      events: {},
     });
   });
 
@@ -213,6 +216,7 @@ describe("relay admission", () => {
       client: "trader",
       caller: "client:trader",
       protocol: "",
+      events: { ["k".repeat(64)]: ["ORDER_TRADE_UPDATE"] },
     } as const;
     const header = encodeAdmission(admission);
     expect(header).toMatch(/^[\x21-\x7e]+$/);
@@ -221,5 +225,8 @@ describe("relay admission", () => {
     expect(decodeAdmission("%E0%A4%A")).toBeNull();
     expect(decodeAdmission(encodeURIComponent(JSON.stringify({ ...admission, market: "spot" })))).toBeNull();
     expect(decodeAdmission(encodeURIComponent(JSON.stringify({ ...admission, streams: [1] })))).toBeNull();
+    expect(
+      decodeAdmission(encodeURIComponent(JSON.stringify({ ...admission, events: { k: "X" } }))),
+    ).toBeNull();
   });
 });

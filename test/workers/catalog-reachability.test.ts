@@ -47,22 +47,58 @@ function gatewayPath(endpoint: Endpoint): string {
     : endpoint.path;
 }
 
+function gatewayCall(endpoint: Endpoint, query: string): Promise<Response> {
+  return exports.default.fetch(
+    new Request(`https://gateway.test${gatewayPath(endpoint)}${query === "" ? "" : `?${query}`}`, {
+      method: endpoint.method,
+      headers: { Authorization: `Bearer ${CLIENTS.hook.token}` },
+    }),
+  );
+}
+
+async function upstreamCalls(endpoint: Endpoint, before: number) {
+  return (await fake.requests())
+    .slice(before)
+    .filter((r) => r.path === endpoint.path && r.method === endpoint.method);
+}
+
+// Listen keys are the edge's own: POST hands out a relay key (the account's user stream object gets Binance's,
+// API key only); PUT is answered at the edge; DELETE of the last relay key closes Binance's key.
+describe("listen key rows", () => {
+  for (const endpoint of ENDPOINTS.filter((e) => e.path.endsWith("/listenKey"))) {
+    it(`${endpoint.market} ${endpoint.method} ${endpoint.path}`, async () => {
+      const post = ENDPOINTS.find((e) => e.path === endpoint.path && e.method === "POST");
+      if (post === undefined) throw new Error("no POST row");
+      const before = (await fake.requests()).length;
+      const created = await gatewayCall(post, "");
+      const key = ((await created.json()) as { listenKey: string }).listenKey;
+      expect(key).toMatch(/^[A-Za-z0-9]{64}$/);
+      const response = await gatewayCall(endpoint, `listenKey=${key}`);
+      expect(response.status, await response.clone().text()).toBe(200);
+      if (endpoint.method !== "DELETE") await gatewayCall({ ...post, method: "DELETE" }, `listenKey=${key}`);
+      // With its last relay key gone, the user stream object closes Binance's key.
+      const closeRow = { ...endpoint, method: "DELETE" as const };
+      for (let i = 0; i < 100 && (await upstreamCalls(closeRow, before)).length === 0; i++)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      for (const row of [post, closeRow]) {
+        const sent = await upstreamCalls(row, before);
+        expect(sent).toHaveLength(1);
+        expect(sent[0]?.apiKey).toBe(REAL_KEYS.hmac.apiKey);
+        expect(sent[0]?.rawQuery ?? "").not.toMatch(/(^|&)signature=/);
+      }
+    });
+  }
+});
+
 describe("catalog reachability", () => {
-  for (const endpoint of ENDPOINTS) {
+  for (const endpoint of ENDPOINTS.filter((e) => !e.path.endsWith("/listenKey"))) {
     it(`${endpoint.market} ${endpoint.method} ${endpoint.path} arrives ${endpoint.security}`, async () => {
       const before = (await fake.requests()).length;
       const params = sampleParams(endpoint);
       const query = params.toString();
-      const response = await exports.default.fetch(
-        new Request(`https://gateway.test${gatewayPath(endpoint)}${query === "" ? "" : `?${query}`}`, {
-          method: endpoint.method,
-          headers: { Authorization: `Bearer ${CLIENTS.hook.token}` },
-        }),
-      );
+      const response = await gatewayCall(endpoint, query);
       expect(response.headers.get("x-gateway-error"), await response.clone().text()).toBeNull();
-      const sent = (await fake.requests())
-        .slice(before)
-        .filter((r) => r.path === endpoint.path && r.method === endpoint.method);
+      const sent = await upstreamCalls(endpoint, before);
       expect(sent).toHaveLength(1);
       const upstream = sent[0];
       const carriesSignature =

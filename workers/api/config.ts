@@ -5,8 +5,10 @@
 import { type BinanceAccount, MAIN_ACCOUNT, parseAccounts } from "../../shared/auth/accounts.ts";
 import { parseClients } from "../../shared/auth/clients.ts";
 import { ClientRegistry } from "../../shared/auth/registry.ts";
+import { relayKeyMac } from "../../shared/auth/relay-key.ts";
 import { streamTokenKey } from "../../shared/auth/stream-token.ts";
 import type { Market } from "../../shared/catalog/types.ts";
+import { egressObjectName } from "../../shared/rest/egress-reply.ts";
 import { err, ok, type Result } from "../../shared/result.ts";
 
 import type { GatewayEnv } from "../env.ts";
@@ -30,6 +32,8 @@ export interface RelayAccessOptions {
   readonly allowedOrigins: readonly string[];
   readonly tokenTtlSeconds: number;
   readonly tokenKey: CryptoKey;
+  /** Signs and checks relay listen keys (shared/auth/relay-key.ts). */
+  readonly relayKeyMac: CryptoKey;
 }
 
 export interface EgressOptions {
@@ -112,16 +116,17 @@ async function readGatewayOptions(env: GatewayEnv): Promise<Result<GatewayOption
   }
   return ok({
     registry: await ClientRegistry.create(clients.value),
-    accounts: [...accounts.value.keys()],
+    accounts: [...new Set([MAIN_ACCOUNT, ...accounts.value.keys()])],
     timeoutMs: timeoutMs.value,
     maxBodyBytes: maxBodyBytes.value,
-    egressName: `egress:${hint || "default"}`,
+    egressName: egressObjectName(hint || null),
     locationHint: hint || null,
     relay: {
       isPublic: relayPublic === "true",
       allowedOrigins,
       tokenTtlSeconds: tokenTtlSeconds.value,
       tokenKey: await streamTokenKey(env.GATEWAY_CLIENTS),
+      relayKeyMac: await relayKeyMac(env.GATEWAY_CLIENTS ?? ""),
     },
   });
 }

@@ -14,6 +14,7 @@ import { authenticate } from "./authenticate.ts";
 import type { GatewayOptions } from "./config.ts";
 import { GatewayError, renderError } from "./errors.ts";
 import { readIncoming } from "./incoming.ts";
+import { handleListenKey } from "./listen-key-route.ts";
 import type { EgressReply } from "./upstream-call.ts";
 
 const TIMEOUT_HEADER = "X-Gateway-Timeout-Ms";
@@ -42,6 +43,28 @@ export async function proxyRest(
   const caller = await authenticate(request.headers, call, endpoint, options.registry, Date.now());
   const allowed = authorize(caller.client, endpoint, [...call.query, ...(call.body ?? [])]);
   if (!allowed.ok) throw new GatewayError(allowed.error);
+  if (endpoint.path.endsWith("/listenKey") && method !== "GET") {
+    const response = await handleListenKey(
+      env,
+      options,
+      {
+        method: method as "POST" | "PUT" | "DELETE",
+        market: route.market,
+        params: [...call.query, ...(call.body ?? [])],
+      },
+      caller.client,
+    );
+    log.log("info", "request", {
+      client: caller.client.name,
+      mode: caller.mode,
+      market: route.market,
+      method,
+      endpoint: endpoint.name,
+      status: response.status,
+      ms: Date.now() - started,
+    });
+    return response;
+  }
   const upstream = prepareUpstream(route.market, endpoint, call.query, call.body, newClientOrderId);
   if (!upstream.ok) throw new GatewayError(upstream.error);
   const reply = await sendThroughEgress(

@@ -3,17 +3,22 @@
 // to a base URL, so the credential may come as a `/k/<credential>` path prefix, a `token` query parameter, or
 // a Sec-WebSocket-Protocol value (echoed back, as browsers require). Accepted credentials: a token minted by
 // POST /gateway/stream-token, or the token or virtual API key of a GATEWAY_CLIENTS entry with the stream scope.
-// With RELAY_PUBLIC=true market streams need none. An Origin outside RELAY_ALLOWED_ORIGINS is refused.
+// With RELAY_PUBLIC=true market streams need none. A live relay listen key is a credential of its own (as
+// Binance's is): it admits its holder. An Origin outside RELAY_ALLOWED_ORIGINS is refused.
 
+import { looksLikeListenKey, relayKeyScope } from "../../shared/auth/relay-key.ts";
 import { verifyStreamToken } from "../../shared/auth/stream-token.ts";
+import type { Market } from "../../shared/catalog/types.ts";
 import { parseConnectPath } from "../../shared/streams/paths.ts";
 import {
   ADMISSION_HEADER,
   encodeAdmission,
   type RelayAdmission,
 } from "../../shared/streams/relay-connect.ts";
+import { USER_EVENTS } from "../../shared/streams/user-data.ts";
 import type { GatewayEnv } from "../env.ts";
 import type { GatewayOptions } from "./config.ts";
+import { userStreamOf } from "./listen-key-route.ts";
 
 const MAX_OFFERED_PROTOCOLS = 4;
 
@@ -44,6 +49,14 @@ export async function connectStream(
     .split(",")
     .map((p) => p.trim())
     .filter((p) => p !== "");
+  const keys = target.streams.filter(looksLikeListenKey);
+  const keyHolder = keys.length === 0 ? null : await holderOf(keys, target.market, env, options);
+  if (keys.length > 0 && keyHolder === null)
+    return refuse(400, "this listenKey does not exist (expired, revoked or unknown)", -1125);
+  const unknownEvent = Object.values(target.events)
+    .flat()
+    .find((event) => !(USER_EVENTS as readonly string[]).includes(event));
+  if (unknownEvent !== undefined) return refuse(400, `unknown user data event in events=: ${unknownEvent}`);
   const explicit = target.credential ?? url.searchParams.get("token");
   let client: string | null = null;
   let protocol = offered[0] ?? "";
@@ -59,7 +72,7 @@ export async function connectStream(
         break;
       }
     }
-    if (client === null && !options.relay.isPublic) {
+    if (client === null && keyHolder === null && !options.relay.isPublic) {
       return refuse(
         401,
         offered.length > 0
@@ -68,6 +81,7 @@ export async function connectStream(
       );
     }
   }
+  client ??= keyHolder;
   const admission: RelayAdmission = {
     market: target.market,
     combined: target.combined,
@@ -78,6 +92,7 @@ export async function connectStream(
     caller:
       client === null ? `ip:${request.headers.get("CF-Connecting-IP") ?? "unknown"}` : `client:${client}`,
     protocol,
+    events: target.events,
   };
   const headers = new Headers(request.headers);
   headers.set(ADMISSION_HEADER, encodeAdmission(admission));
@@ -101,8 +116,29 @@ async function clientFor(credential: string, options: GatewayOptions): Promise<s
   return client?.scopes.has("stream") ? client.name : null;
 }
 
-function refuse(status: number, msg: string): Response {
-  return new Response(JSON.stringify({ code: -9020, msg: `Stream relay: ${msg}` }), {
+/**
+ * Whose the relay listen keys are (the holder of the first), or null if any of them is not a live key of ours
+ * for this market: made up, of the other market, lapsed or revoked.
+ */
+async function holderOf(
+  keys: readonly string[],
+  market: Market,
+  env: GatewayEnv,
+  options: GatewayOptions,
+): Promise<string | null> {
+  let holder: string | null = null;
+  for (const key of keys) {
+    const scope = await relayKeyScope(options.relay.relayKeyMac, key, options.accounts);
+    if (scope === null || scope.market !== market) return null;
+    const alive = await userStreamOf(env, options, scope.account, market).holder(key);
+    if (alive === null) return null;
+    holder ??= alive;
+  }
+  return holder;
+}
+
+function refuse(status: number, msg: string, code = -9020): Response {
+  return new Response(JSON.stringify({ code, msg: `Stream relay: ${msg}` }), {
     status,
     headers: { "Content-Type": "application/json", "X-Gateway-Error": "stream-refused" },
   });

@@ -10,6 +10,7 @@
 import type { Market } from "../../shared/catalog/types.ts";
 import type { GatewayErrorReason } from "../../shared/errors.ts";
 import type { Ban } from "../../shared/rest/ban.ts";
+import type { EgressReply } from "../../shared/rest/egress-reply.ts";
 import { classifyResponse } from "../../shared/rest/outcome.ts";
 import { retryDelayMs } from "../../shared/rest/retry.ts";
 import {
@@ -25,16 +26,7 @@ import { type BinanceReply, callBinance } from "./binance-rest.ts";
 import type { EgressOptions } from "./config.ts";
 import { reconcile } from "./reconcile.ts";
 
-export type EgressReply =
-  | {
-      readonly kind: "response";
-      readonly status: number;
-      readonly headers: Readonly<Record<string, string>>;
-      readonly body: ArrayBuffer;
-      /** Set when the answer comes from reconciliation rather than from the original call. */
-      readonly reconciled?: "found" | "batch";
-    }
-  | { readonly kind: "error"; readonly reason: GatewayErrorReason };
+export type { EgressReply };
 
 export interface CallDeps {
   readonly options: EgressOptions;

@@ -70,3 +70,34 @@ export function readRelayOptions(env: GatewayEnv): Result<RelayOptions, string> 
   }
   return ok({ wsUrl, ...(values as Omit<RelayOptions, "wsUrl">) });
 }
+
+export interface UserStreamOptions {
+  /** How often Binance's listen key is kept alive (it lapses 60 minutes after the last keepalive). */
+  readonly keepaliveMs: number;
+  /** A relay key lapses this long after it was created or last kept alive, like Binance's. */
+  readonly relayKeyValidityMs: number;
+  /** The egress object's location hint (BINANCE_LOCATION_HINT), or null. */
+  readonly locationHint: string | null;
+}
+
+export function readUserStreamOptions(env: GatewayEnv): Result<UserStreamOptions, string> {
+  const vars = env as unknown as Readonly<Record<string, unknown>>;
+  const read = (name: string, fallback: number, min: number, max: number): Result<number, string> => {
+    const text = String(vars[name] ?? "").trim();
+    const value = text === "" ? fallback : Number(text);
+    return Number.isInteger(value) && value >= min && value <= max
+      ? ok(value)
+      : err(`${name} must be a whole number from ${min} to ${max}`);
+  };
+  // At most 55 minutes: Binance's key lapses after 60.
+  const keepaliveMs = read("LISTEN_KEY_KEEPALIVE_MS", 1_800_000, 1000, 3_300_000);
+  if (!keepaliveMs.ok) return keepaliveMs;
+  const relayKeyValidityMs = read("RELAY_LISTEN_KEY_VALIDITY_MS", 3_600_000, 1000, 86_400_000);
+  if (!relayKeyValidityMs.ok) return relayKeyValidityMs;
+  const hint = String(env.BINANCE_LOCATION_HINT ?? "").trim();
+  return ok({
+    keepaliveMs: keepaliveMs.value,
+    relayKeyValidityMs: relayKeyValidityMs.value,
+    locationHint: hint || null,
+  });
+}

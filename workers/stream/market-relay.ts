@@ -5,19 +5,23 @@
 // while there is an upstream the object keeps an alarm heartbeat, which also drives the watchdog, renewals and
 // reconnects (no interval timers, which would keep the object from ever idling): if it is evicted, the next
 // heartbeat restarts it and the upstream is rebuilt from the persisted stream set, while hibernated clients
-// stay connected.
+// stay connected. Relay listen keys are subscriptions like streams, served by internal feeds from the account's
+// user stream object (user-feeds.ts) instead of the upstream.
 
 import { DurableObject } from "cloudflare:workers";
+import { looksLikeListenKey } from "../../shared/auth/relay-key.ts";
 import type { Market } from "../../shared/catalog/types.ts";
 import { errorMessage, parseClientMessage, resultMessage } from "../../shared/streams/client-protocol.ts";
 import { ADMISSION_HEADER, decodeAdmission } from "../../shared/streams/relay-connect.ts";
 import type { GatewayEnv } from "../env.ts";
 import { createLogger, type Logger } from "../log.ts";
+import { AlarmClock } from "./alarm-clock.ts";
 import { type RelayOptions, readRelayOptions } from "./config.ts";
 import { type ClientAttachment, type RelayClient, RelayClients, send } from "./relay-clients.ts";
 import { RelayStorage } from "./relay-storage.ts";
 import { invalidStreams } from "./stream-check.ts";
 import { UpstreamPool } from "./upstream-pool.ts";
+import { UserFeeds } from "./user-feeds.ts";
 
 export class MarketRelay extends DurableObject<GatewayEnv> {
   readonly #log: Logger;
@@ -26,21 +30,22 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
   #market: Market | null = null;
   #options: RelayOptions | null = null;
   #pool: UpstreamPool | null = null;
-  /** The alarm time this object set (or found at start), so wakes never move it later. */
-  #alarmAt: number | null = null;
+  #feeds: UserFeeds | null = null;
+  readonly #alarm: AlarmClock;
 
   constructor(ctx: DurableObjectState, env: GatewayEnv) {
     super(ctx, env);
     this.#log = createLogger(env.LOG_LEVEL);
     this.#storage = new RelayStorage(ctx.storage.sql);
     this.#clients = new RelayClients(this.#storage);
+    this.#alarm = new AlarmClock(ctx.storage);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
     void ctx.blockConcurrencyWhile(async () => this.#restore());
   }
 
   /** After a restart (deploy, eviction): reload the market, the clients and the upstream stream set. */
   async #restore(): Promise<void> {
-    this.#alarmAt = await this.ctx.storage.getAlarm();
+    await this.#alarm.load();
     const market = this.#storage.market();
     if (market === null) return;
     const pool = this.#ensurePool(market);
@@ -56,7 +61,9 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
       this.#clients.restore(ws, attachment);
     }
     this.#storage.keepSockets(sockets);
-    const wanted = this.#clients.streams();
+    const [keys, wanted] = splitKeys(this.#clients.streams());
+    for (const key of keys) void this.#feeds?.open(key, true);
+    if (keys.length > 0) this.#wake();
     const wantedSet = new Set(wanted);
     this.#storage.removeStreams(this.#storage.streams().filter((stream) => !wantedSet.has(stream)));
     if (wanted.length === 0) return;
@@ -113,8 +120,11 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     if (this.ctx.getWebSockets(callerTag).length >= options.maxClientsPerCaller)
       return refuse(429, `at most ${options.maxClientsPerCaller} connections per caller`);
     const streams = [...new Set(admission.streams)];
+    const [keys, marketStreams] = splitKeys(streams);
     const bad =
-      invalidStreams(market, streams, options.maxStreamsPerClient) ?? this.#upstreamRoom(streams, options);
+      tooMany(streams.length, options.maxStreamsPerClient) ??
+      invalidStreams(market, marketStreams, options.maxStreamsPerClient) ??
+      this.#upstreamRoom(marketStreams, options);
     if (bad !== null) return refuse(400, bad);
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
@@ -123,6 +133,7 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
       client: admission.client,
       combined: admission.combined,
       relayEvents: admission.relayEvents,
+      ...(Object.keys(admission.events).length > 0 && keys.length > 0 ? { events: admission.events } : {}),
     };
     this.ctx.acceptWebSocket(server, [callerTag]);
     this.#subscribeUpstream(this.#clients.add(server, state, streams));
@@ -130,7 +141,7 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     return new Response(null, { status: 101, webSocket: client, headers });
   }
 
-  override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     const client = this.#clients.get(ws);
     const options = this.#options;
     if (client === undefined || options === null) return;
@@ -139,16 +150,16 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
       ws.close(1008, "Too many requests");
       return;
     }
-    send(client, this.#reply(client, message, meter === "over", options));
+    send(client, await this.#reply(client, message, meter === "over", options));
   }
 
   /** The answer to one client message: a result, or an error in Binance's shape. Nothing changes on an error. */
-  #reply(
+  async #reply(
     client: RelayClient,
     message: string | ArrayBuffer,
     overBudget: boolean,
     options: RelayOptions,
-  ): string {
+  ): Promise<string> {
     const invalid = (msg: string, id = "null") =>
       errorMessage({ code: 2, msg: `Invalid request: ${msg}`, id });
     if (overBudget)
@@ -164,9 +175,18 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
         const held = new Set(client.streams);
         const fresh = [...new Set(command.streams)].filter((s) => !held.has(s));
         const capacity = options.maxStreamsPerClient - client.streams.length;
+        const [keys, marketStreams] = splitKeys(fresh);
         const bad =
-          invalidStreams(this.#market ?? "um", fresh, capacity) ?? this.#upstreamRoom(fresh, options);
+          tooMany(fresh.length, capacity) ??
+          invalidStreams(this.#market ?? "um", marketStreams, capacity) ??
+          this.#upstreamRoom(marketStreams, options);
         if (bad !== null) return invalid(bad, command.id);
+        // A listen key must be a live relay key of this market (as Binance's must be alive).
+        for (const key of keys) {
+          if (!(await this.#feeds?.open(key)))
+            return errorMessage({ code: -1125, msg: "This listenKey does not exist.", id: command.id });
+        }
+        if (this.#clients.get(client.ws) !== client) return resultMessage(command.id, "null");
         this.#subscribeUpstream(this.#clients.subscribe(client, fresh));
         return resultMessage(command.id, "null");
       }
@@ -210,25 +230,25 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
    * Nothing else keeps timers, so between events the object is idle and may hibernate or be evicted safely.
    */
   override async alarm(): Promise<void> {
-    this.#alarmAt = null;
+    this.#alarm.fired();
     const now = Date.now();
     const pool = this.#pool;
     if (pool === null) return;
     pool.tick(now);
-    const active = pool.streams.length > 0 || pool.connections.length > 0;
+    this.#feeds?.tick(now);
+    const feeding = (this.#feeds?.keys.length ?? 0) > 0;
+    const active = pool.streams.length > 0 || pool.connections.length > 0 || feeding;
     const next = Math.min(
       active ? now + (this.#options?.heartbeatMs ?? 30_000) : Number.POSITIVE_INFINITY,
       pool.nextRetryAt() ?? Number.POSITIVE_INFINITY,
+      this.#feeds?.nextRetryAt() ?? Number.POSITIVE_INFINITY,
     );
     if (Number.isFinite(next)) this.#wake(next);
   }
 
   /** Makes sure the alarm fires no later than `at` (default: one heartbeat from now). */
   #wake(at?: number): void {
-    const when = Math.max(at ?? Date.now() + (this.#options?.heartbeatMs ?? 30_000), Date.now());
-    if (this.#alarmAt !== null && this.#alarmAt <= when) return;
-    this.#alarmAt = when;
-    void this.ctx.storage.setAlarm(when);
+    this.#alarm.wakeBy(at ?? Date.now() + (this.#options?.heartbeatMs ?? 30_000));
   }
 
   #ensurePool(market: Market): UpstreamPool | null {
@@ -252,6 +272,12 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
       wake: (at) => this.#wake(at),
       backoff: (failures) => this.#storage.setFailures(failures),
     });
+    this.#feeds = new UserFeeds(this.env, market, {
+      forward: (key, frame) => this.#clients.forward(key, frame),
+      notify: (notice, key) => this.#clients.notify(notice, [key], Date.now()),
+      ended: (key) => this.#clients.drop(key),
+      wake: (at) => this.#wake(at),
+    });
     return this.#pool;
   }
 
@@ -262,19 +288,37 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     for (const client of this.#clients.drop(stream)) send(client, errorMessage({ code: 2, msg, id: "null" }));
   }
 
-  #subscribeUpstream(streams: readonly string[]): void {
+  #subscribeUpstream(added: readonly string[]): void {
+    const [keys, streams] = splitKeys(added);
+    for (const key of keys) void this.#feeds?.open(key);
     if (streams.length === 0) return;
     this.#storage.addStreams(streams);
     for (const stream of streams) this.#pool?.add(stream);
     this.#wake();
   }
 
-  #unsubscribeUpstream(streams: readonly string[]): void {
+  #unsubscribeUpstream(gone: readonly string[]): void {
+    const [keys, streams] = splitKeys(gone);
+    for (const key of keys) this.#feeds?.close(key);
     if (streams.length === 0) return;
     this.#storage.removeStreams(streams);
     const now = Date.now();
     for (const stream of streams) this.#pool?.remove(stream, now);
   }
+}
+
+/** Relay listen keys (served by the user feeds) apart from market streams (served upstream). */
+function splitKeys(streams: readonly string[]): [keys: string[], marketStreams: string[]] {
+  const keys: string[] = [];
+  const marketStreams: string[] = [];
+  for (const stream of streams) (looksLikeListenKey(stream) ? keys : marketStreams).push(stream);
+  return [keys, marketStreams];
+}
+
+function tooMany(count: number, capacity: number): string | null {
+  return count > capacity
+    ? `too many streams: at most ${Math.max(capacity, 0)} more on this connection`
+    : null;
 }
 
 function refuse(status: number, msg: string): Response {

@@ -4,6 +4,7 @@
 // SubscriptionStore, so both survive hibernation and eviction and the index is rebuilt when the object starts.
 
 import { payloadOf } from "../../shared/streams/frames.ts";
+import { eventTypeOf } from "../../shared/streams/user-data.ts";
 
 export interface ClientAttachment {
   /** Names the socket's rows in the subscription store. */
@@ -11,6 +12,8 @@ export interface ClientAttachment {
   readonly client: string;
   combined: boolean;
   relayEvents: boolean;
+  /** Per relay listen key, the user data events wanted (`events=`); a key not named gets every event. */
+  events?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** Where each socket's subscriptions are kept, in the order they were made. */
@@ -115,7 +118,14 @@ export class RelayClients {
     if (set === undefined) return;
     // The raw payload is sliced once per frame, not once per client.
     let raw: string | undefined;
+    let event: string | null | undefined;
     for (const client of set) {
+      const wanted = client.state.events?.[stream];
+      if (wanted !== undefined) {
+        raw ??= payloadOf(text, stream);
+        event ??= eventTypeOf(raw);
+        if (event !== "listenKeyExpired" && !wanted.includes(event ?? "")) continue;
+      }
       if (client.state.combined) {
         send(client, text);
         continue;

@@ -71,6 +71,7 @@ const MERGE_MAX_HELD = 2048;
 
 export class UpstreamPool {
   readonly #market: Market;
+  readonly #pathOf: (stream: string) => string;
   readonly #options: RelayOptions;
   readonly #handlers: PoolHandlers;
   readonly #slots: Slot[] = [];
@@ -81,7 +82,17 @@ export class UpstreamPool {
   #lastTickAt = 0;
   readonly #connectionHandlers: ConnectionHandlers;
 
-  constructor(market: Market, options: RelayOptions, handlers: PoolHandlers) {
+  /**
+   * `pathOf` says which stream server path carries a stream (default: the market's route for it, USDⓈ-M
+   * `/public` or `/market`, COIN-M `/stream`); the user stream object sends listen keys to `/private`.
+   */
+  constructor(
+    market: Market,
+    options: RelayOptions,
+    handlers: PoolHandlers,
+    pathOf: (stream: string) => string = (stream) => marketPath(market, stream),
+  ) {
+    this.#pathOf = pathOf;
     this.#market = market;
     this.#options = options;
     this.#handlers = handlers;
@@ -144,8 +155,7 @@ export class UpstreamPool {
   /** Adds a stream; a new slot's lanes start with this back-off (connecting at once when retryAt is null). */
   #add(stream: string, start: { failures: number; retryAt: number | null }): void {
     if (this.#slotOf.has(stream)) return;
-    const route = parseStreamName(this.#market, stream)?.route ?? null;
-    const path = this.#market === "um" ? `/${route ?? "market"}/stream` : "/stream";
+    const path = this.#pathOf(stream);
     let slot = this.#slots.find((s) => s.path === path && this.#hasRoom(s));
     if (slot === undefined) {
       slot = { path, streams: new Set(), lanes: [], emptySince: null };
@@ -421,4 +431,10 @@ function liveOf(lane: Lane): UpstreamConnection[] {
   if (lane.current !== null) connections.push(lane.current);
   if (lane.next !== null) connections.push(lane.next);
   return connections;
+}
+
+/** Where Binance serves a market stream: USDⓈ-M `/public` or `/market` (see shared/streams/names.ts). */
+function marketPath(market: Market, stream: string): string {
+  if (market === "cm") return "/stream";
+  return `/${parseStreamName(market, stream)?.route ?? "market"}/stream`;
 }

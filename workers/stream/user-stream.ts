@@ -1,0 +1,379 @@
+// One account's user data stream for one market (USDⓈ-M or COIN-M). The object owns Binance's listen key: it
+// creates it when the first relay key is handed out, keeps it alive on its alarm (LISTEN_KEY_KEEPALIVE_MS),
+// replaces it when Binance answers -1125 or announces listenKeyExpired, and closes it when no relay key is
+// alive. It holds the upstream connections for that key (the market relay's pool: redundant, merged, renewed)
+// and fans each event out to the relays whose clients hold a live relay key, as
+// `{"stream":"<relay key>","data":<Binance's payload>}`. Binance's key never leaves this object.
+// Relay keys: one per client (asked again, the client gets the same key, extended, as Binance does), lapsing
+// RELAY_LISTEN_KEY_VALIDITY_MS after the last keepalive; a lapsed or revoked key gets Binance's listenKeyExpired
+// event and its sockets are closed.
+
+import { DurableObject } from "cloudflare:workers";
+import { mintRelayKey, type RelayKeyScope, relayKeyMac } from "../../shared/auth/relay-key.ts";
+import { combinedFrame, payloadOf } from "../../shared/streams/frames.ts";
+import {
+  eventTypeOf,
+  KEY_ENDED,
+  type ListenKeyReply,
+  listenKeyExpiredEvent,
+  userNotice,
+} from "../../shared/streams/user-data.ts";
+import type { GatewayEnv } from "../env.ts";
+import { createLogger, type Logger } from "../log.ts";
+import { AlarmClock } from "./alarm-clock.ts";
+import { BinanceListenKey } from "./binance-listen-key.ts";
+import {
+  type RelayOptions,
+  readRelayOptions,
+  readUserStreamOptions,
+  type UserStreamOptions,
+} from "./config.ts";
+import { UpstreamPool } from "./upstream-pool.ts";
+import { UserStorage } from "./user-storage.ts";
+
+const KEEPALIVE_RETRY_MS = 60_000;
+
+export class UserStream extends DurableObject<GatewayEnv> {
+  readonly #log: Logger;
+  readonly #storage: UserStorage;
+  readonly #alarm: AlarmClock;
+  #scope: RelayKeyScope | null = null;
+  #pool: UpstreamPool | null = null;
+  #listenKey: string | null = null;
+  #keepaliveDue: number | null = null;
+  #keepaliveFailures = 0;
+  /** Listen-key operations run one at a time (they await Binance, and requests interleave meanwhile). */
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(ctx: DurableObjectState, env: GatewayEnv) {
+    super(ctx, env);
+    this.#log = createLogger(env.LOG_LEVEL);
+    this.#storage = new UserStorage(ctx.storage.sql);
+    this.#alarm = new AlarmClock(ctx.storage);
+    void ctx.blockConcurrencyWhile(async () => this.#restore());
+  }
+
+  async #restore(): Promise<void> {
+    await this.#alarm.load();
+    this.#scope = this.#storage.scope();
+    this.#listenKey = this.#storage.listenKey();
+    this.#keepaliveDue = this.#storage.keepaliveDue();
+    if (this.#listenKey === null || this.#scope === null) return;
+    // Restarted (deploy, eviction) while listening: the upstream is rebuilt, and relays hear of the gap.
+    this.#broadcast(userNotice("reconnecting", Date.now()));
+    this.#poolOrNull()?.restore([this.#listenKey], 0, Date.now());
+    this.#schedule();
+  }
+
+  /** POST: the client's relay key (its live one, extended, or a new one); starts listening if needed. */
+  open(scope: RelayKeyScope, client: string): Promise<ListenKeyReply> {
+    return this.#serial(async () => {
+      this.#adoptScope(scope);
+      const options = this.#userOptions();
+      if (options === null) return misconfigured();
+      const failed = await this.#ensureListening();
+      if (failed !== null) return failed;
+      const now = Date.now();
+      const key =
+        this.#storage.keyOf(client, now)?.key ??
+        (await mintRelayKey(await relayKeyMac(this.#clients()), scope));
+      this.#storage.put({ key, client, expiresAt: now + options.relayKeyValidityMs });
+      this.#schedule();
+      return { kind: "ok", listenKey: key };
+    });
+  }
+
+  /** PUT: extends the client's key (the one named, or its live one). */
+  keepAlive(scope: RelayKeyScope, client: string, key: string | null): ListenKeyReply {
+    this.#adoptScope(scope);
+    const options = this.#userOptions();
+    if (options === null) return misconfigured();
+    const now = Date.now();
+    const row = key === null ? this.#storage.keyOf(client, now) : this.#storage.find(key, now);
+    if (row === null || row.client !== client) return { kind: "missing" };
+    this.#storage.put({ ...row, expiresAt: now + options.relayKeyValidityMs });
+    this.#schedule();
+    return { kind: "ok", listenKey: row.key };
+  }
+
+  /** DELETE: revokes the client's key (the one named, or its live one); its sockets get listenKeyExpired. */
+  close(scope: RelayKeyScope, client: string, key: string | null): ListenKeyReply {
+    this.#adoptScope(scope);
+    const now = Date.now();
+    const row = key === null ? this.#storage.keyOf(client, now) : this.#storage.find(key, now);
+    if (row !== null && row.client === client) {
+      this.#storage.revoke(row.key);
+      this.#end(row.key, now, "listen key revoked");
+      this.#stopIfUnused(now);
+    }
+    return { kind: "ok", listenKey: null };
+  }
+
+  /** Whose a relay key is, if it is alive. */
+  holder(key: string): string | null {
+    return this.#storage.find(key, Date.now())?.client ?? null;
+  }
+
+  /** A relay's socket for one relay key (the relay checked who may connect; this checks the key is alive). */
+  override async fetch(request: Request): Promise<Response> {
+    const key = request.headers.get("X-Relay-Key") ?? "";
+    if (this.#storage.find(key, Date.now()) === null)
+      return new Response("listen key not alive", { status: 410 });
+    const pair = new WebSocketPair();
+    this.ctx.acceptWebSocket(pair[1], [`key:${key}`]);
+    return new Response(null, { status: 101, webSocket: pair[0] });
+  }
+
+  override webSocketMessage(): void {
+    // Relays only listen.
+  }
+
+  override async alarm(): Promise<void> {
+    this.#alarm.fired();
+    const now = Date.now();
+    for (const row of this.#storage.takeExpired(now)) this.#end(row.key, now, "listen key expired");
+    if (this.#stopIfUnused(now)) return;
+    this.#pool?.tick(now);
+    if (this.#keepaliveDue !== null && this.#keepaliveDue <= now) {
+      await this.#serial(async () => {
+        if (this.#listenKey !== null) return this.#keepalive();
+        // A replacement failed earlier: try again to get a key.
+        if ((await this.#ensureListening()) !== null) this.#retryLater();
+      });
+    }
+    this.#schedule();
+  }
+
+  #adoptScope(scope: RelayKeyScope): void {
+    if (this.#scope !== null) return;
+    this.#scope = scope;
+    this.#storage.setScope(scope);
+  }
+
+  #serial<T>(operation: () => Promise<T>): Promise<T> {
+    const next = this.#queue.then(operation, operation);
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Gets Binance's listen key if there is none yet; the failure to pass on, or null. */
+  async #ensureListening(): Promise<ListenKeyReply | null> {
+    if (this.#listenKey !== null) return null;
+    const reply = await this.#binance()?.create();
+    if (reply === undefined) return misconfigured();
+    if (reply.kind !== "ok" || reply.listenKey === null)
+      return reply.kind === "failed" ? reply : unexpected();
+    this.#adopt(reply.listenKey);
+    return null;
+  }
+
+  /** Starts listening on a (new) Binance key, replacing the old one upstream. */
+  #adopt(listenKey: string): void {
+    const old = this.#listenKey;
+    const options = this.#userOptions();
+    this.#listenKey = listenKey;
+    this.#storage.setListenKey(listenKey);
+    this.#keepaliveDue = Date.now() + (options?.keepaliveMs ?? 1_800_000);
+    this.#storage.setKeepaliveDue(this.#keepaliveDue);
+    this.#keepaliveFailures = 0;
+    const pool = this.#poolOrNull();
+    if (old !== null && old !== listenKey) {
+      pool?.remove(old, Date.now());
+      pool?.restore([listenKey], 0, Date.now());
+    } else {
+      pool?.add(listenKey);
+    }
+  }
+
+  async #keepalive(): Promise<void> {
+    const listenKey = this.#listenKey;
+    if (listenKey === null) return;
+    const reply = await this.#binance()?.keepAlive(listenKey);
+    if (reply?.kind === "ok") {
+      this.#keepaliveFailures = 0;
+      this.#keepaliveDue = Date.now() + (this.#userOptions()?.keepaliveMs ?? 1_800_000);
+      this.#storage.setKeepaliveDue(this.#keepaliveDue);
+      return;
+    }
+    if (reply?.kind === "missing") return this.#replace("keepalive answered -1125");
+    // Binance did not answer (or refused for now): the key stays valid for up to an hour, so try again soon.
+    this.#keepaliveFailures++;
+    this.#keepaliveDue =
+      Date.now() + Math.min(KEEPALIVE_RETRY_MS * this.#keepaliveFailures, 5 * KEEPALIVE_RETRY_MS);
+    this.#storage.setKeepaliveDue(this.#keepaliveDue);
+    this.#log.log("warn", "listen key keepalive failed", {
+      ...this.#logFields(),
+      status: reply?.kind === "failed" ? reply.status : 0,
+    });
+  }
+
+  /** Binance's key is gone (expired, -1125, refused): relays hear of the gap, and a new key is made. */
+  async #replace(why: string): Promise<void> {
+    this.#log.log("warn", "listen key replaced", { ...this.#logFields(), why });
+    this.#broadcast(userNotice("reconnecting", Date.now()));
+    const reply = await this.#binance()?.create();
+    if (reply?.kind === "ok" && reply.listenKey !== null) {
+      this.#adopt(reply.listenKey);
+      return;
+    }
+    // Try again on the alarm; meanwhile there is no key to listen on.
+    const old = this.#listenKey;
+    if (old !== null) this.#pool?.remove(old, Date.now());
+    this.#listenKey = null;
+    this.#storage.setListenKey(null);
+    this.#retryLater();
+  }
+
+  #retryLater(): void {
+    this.#keepaliveDue = Date.now() + KEEPALIVE_RETRY_MS;
+    this.#storage.setKeepaliveDue(this.#keepaliveDue);
+    this.#schedule();
+  }
+
+  /** Stops everything once no relay key is alive; true if it did. */
+  #stopIfUnused(now: number): boolean {
+    if (this.#storage.alive(now).length > 0) return false;
+    const listenKey = this.#listenKey;
+    this.#pool?.closeAll();
+    this.#listenKey = null;
+    this.#keepaliveDue = null;
+    this.#storage.setListenKey(null);
+    if (listenKey !== null) {
+      this.#log.log("info", "listen key closed", this.#logFields());
+      this.ctx.waitUntil(this.#serial(async () => this.#binance()?.close(listenKey)));
+    }
+    return true;
+  }
+
+  /** Tells the relays holding a relay key that it ended, and closes their sockets. */
+  #end(key: string, now: number, why: string): void {
+    const frame = combinedFrame(key, listenKeyExpiredEvent(key, now));
+    for (const ws of this.ctx.getWebSockets(`key:${key}`)) {
+      try {
+        ws.send(frame);
+        ws.close(KEY_ENDED, why);
+      } catch {
+        // Already closing.
+      }
+    }
+  }
+
+  /** An event from Binance: handled if it is about the key itself, else sent to every live relay key. */
+  #forward(stream: string, text: string): void {
+    if (stream !== this.#listenKey) return;
+    const payload = payloadOf(text, stream);
+    if (eventTypeOf(payload) === "listenKeyExpired") {
+      void this.#serial(() =>
+        this.#listenKey === stream ? this.#replace("listenKeyExpired") : Promise.resolve(),
+      );
+      return;
+    }
+    for (const row of this.#storage.alive(Date.now())) {
+      const frame = combinedFrame(row.key, payload);
+      for (const ws of this.ctx.getWebSockets(`key:${row.key}`)) send(ws, frame);
+    }
+  }
+
+  #broadcast(frame: string): void {
+    for (const ws of this.ctx.getWebSockets()) send(ws, frame);
+  }
+
+  #schedule(): void {
+    const now = Date.now();
+    const times = [
+      this.#keepaliveDue ?? Number.POSITIVE_INFINITY,
+      this.#storage.alive(now)[0]?.expiresAt ?? Number.POSITIVE_INFINITY,
+    ];
+    if (this.#pool !== null && this.#pool.connections.length > 0)
+      times.push(now + (this.#relayOptions()?.heartbeatMs ?? 30_000));
+    const retryAt = this.#pool?.nextRetryAt();
+    if (retryAt !== undefined && retryAt !== null) times.push(retryAt);
+    const next = Math.min(...times);
+    if (Number.isFinite(next)) this.#alarm.wakeBy(next);
+  }
+
+  #poolOrNull(): UpstreamPool | null {
+    if (this.#pool !== null) return this.#pool;
+    const scope = this.#scope;
+    const options = this.#relayOptions();
+    if (scope === null || options === null) return null;
+    const path = scope.market === "um" ? "/private/stream" : "/stream";
+    this.#pool = new UpstreamPool(
+      scope.market,
+      options,
+      {
+        forward: (stream, text) => this.#forward(stream, text),
+        notify: (notice) => this.#broadcast(userNotice(notice, Date.now())),
+        refused: (stream) => {
+          void this.#serial(() =>
+            this.#listenKey === stream ? this.#replace("subscription refused") : Promise.resolve(),
+          );
+        },
+        wake: (at) => this.#alarm.wakeBy(at),
+        backoff: () => undefined,
+        log: (level, msg, fields) => this.#log.log(level, msg, { ...this.#logFields(), ...fields }),
+      },
+      () => path,
+    );
+    return this.#pool;
+  }
+
+  #relayOptions(): RelayOptions | null {
+    const options = readRelayOptions(this.env);
+    return options.ok ? options.value : null;
+  }
+
+  #userOptions(): UserStreamOptions | null {
+    const options = readUserStreamOptions(this.env);
+    if (!options.ok) this.#log.log("error", "user stream misconfigured", { problem: options.error });
+    return options.ok ? options.value : null;
+  }
+
+  #binance(): BinanceListenKey | null {
+    const scope = this.#scope;
+    const options = this.#userOptions();
+    return scope === null || options === null
+      ? null
+      : new BinanceListenKey(this.env, scope, options.locationHint);
+  }
+
+  #clients(): string {
+    return this.env.GATEWAY_CLIENTS ?? "";
+  }
+
+  #logFields(): Record<string, string> {
+    return { account: this.#scope?.account ?? "", market: this.#scope?.market ?? "" };
+  }
+}
+
+function send(ws: WebSocket, frame: string): void {
+  try {
+    ws.send(frame);
+  } catch {
+    // The socket is closing.
+  }
+}
+
+function misconfigured(): ListenKeyReply {
+  return {
+    kind: "failed",
+    status: 500,
+    body: JSON.stringify({
+      code: -9000,
+      msg: "Gateway misconfigured: check the LISTEN_KEY_* and RELAY_* vars",
+    }),
+    reason: null,
+  };
+}
+
+function unexpected(): ListenKeyReply {
+  return {
+    kind: "failed",
+    status: 502,
+    body: JSON.stringify({
+      code: -9012,
+      msg: "Binance answered the listen key request without a listen key",
+    }),
+    reason: null,
+  };
+}
