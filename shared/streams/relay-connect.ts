@@ -19,6 +19,8 @@ export interface RelayAdmission {
   readonly protocol: string;
   /** Per relay listen key among the streams, the user data events the client wants (absent: all). */
   readonly events: Readonly<Record<string, readonly string[]>>;
+  /** Admitted by its relay listen keys alone: it is closed once it holds none. */
+  readonly keyOnly: boolean;
 }
 
 export const ADMISSION_HEADER = "X-Relay-Admission";
@@ -38,7 +40,8 @@ export function decodeAdmission(value: string | null): RelayAdmission | null {
     if (typeof client !== "string" || typeof caller !== "string" || typeof protocol !== "string") return null;
     const events = eventFilters(parsed.events);
     if (events === null) return null;
-    return { market, combined, streams, relayEvents, client, caller, protocol, events };
+    const keyOnly = parsed.keyOnly === true;
+    return { market, combined, streams, relayEvents, client, caller, protocol, events, keyOnly };
   } catch {
     return null;
   }

@@ -217,6 +217,7 @@ describe("relay admission", () => {
       caller: "client:trader",
       protocol: "",
       events: { ["k".repeat(64)]: ["ORDER_TRADE_UPDATE"] },
+      keyOnly: false,
     } as const;
     const header = encodeAdmission(admission);
     expect(header).toMatch(/^[\x21-\x7e]+$/);

@@ -222,6 +222,21 @@ describe("events on the relay", () => {
     expect(await client.request("LIST_SUBSCRIPTIONS")).toEqual({ result: [key], id: 4 });
   });
 
+  it("handles a client's messages in order while a listen key's feed opens", async () => {
+    const key = await relayKey(trader);
+    const client = await connect(`/k/${CLIENTS.hook.token}/ws`);
+    // Sent back to back: the UNSUBSCRIBE must not overtake the SUBSCRIBE that waits for the feed.
+    client.send({ method: "SUBSCRIBE", params: [key], id: 101 });
+    client.send({ method: "UNSUBSCRIBE", params: [key], id: 102 });
+    expect(await client.request("LIST_SUBSCRIPTIONS")).toEqual({ result: [], id: 1 });
+    const replies = client.messages.filter((m) => m.startsWith('{"result"'));
+    expect(replies).toEqual(['{"result":null,"id":101}', '{"result":null,"id":102}', '{"result":[],"id":1}']);
+    // A SUBSCRIBE naming a dead key changes nothing, not even for the live key beside it.
+    const mixed = await client.request("SUBSCRIBE", [key, "D".repeat(64)]);
+    expect(mixed).toMatchObject({ error: { code: -1125 } });
+    expect(await client.request("LIST_SUBSCRIPTIONS")).toMatchObject({ result: [] });
+  });
+
   it("keeps two accounts apart", async () => {
     const mainKey = await relayKey(trader);
     const secondKey = await relayKey(second);
@@ -287,6 +302,8 @@ describe("lifecycle at the edge", () => {
     expect((await listenKeyCall(trader, "DELETE", "um", key)).status).toBe(200);
     const expired = await client.waitFor((text) => text.startsWith('{"e":"listenKeyExpired"'));
     expect(expired).toContain(`"listenKey":"${key}"`);
+    // Admitted by the key alone, the socket has no credential left: it is closed.
+    expect((await client.closed).code).toBe(4401);
     const revoked = await refusal(`/private/ws?listenKey=${key}`);
     expect(revoked.status).toBe(400);
     expect(revoked.message).toContain("-1125");

@@ -81,6 +81,7 @@ export async function connectStream(
       );
     }
   }
+  const keyOnly = client === null && keyHolder !== null;
   client ??= keyHolder;
   const admission: RelayAdmission = {
     market: target.market,
@@ -93,6 +94,7 @@ export async function connectStream(
       client === null ? `ip:${request.headers.get("CF-Connecting-IP") ?? "unknown"}` : `client:${client}`,
     protocol,
     events: target.events,
+    keyOnly,
   };
   const headers = new Headers(request.headers);
   headers.set(ADMISSION_HEADER, encodeAdmission(admission));

@@ -31,6 +31,7 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
   #options: RelayOptions | null = null;
   #pool: UpstreamPool | null = null;
   #feeds: UserFeeds | null = null;
+  readonly #chains = new WeakMap<WebSocket, Promise<void>>();
   readonly #alarm: AlarmClock;
 
   constructor(ctx: DurableObjectState, env: GatewayEnv) {
@@ -134,6 +135,7 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
       combined: admission.combined,
       relayEvents: admission.relayEvents,
       ...(Object.keys(admission.events).length > 0 && keys.length > 0 ? { events: admission.events } : {}),
+      ...(admission.keyOnly ? { keyOnly: true } : {}),
     };
     this.ctx.acceptWebSocket(server, [callerTag]);
     this.#subscribeUpstream(this.#clients.add(server, state, streams));
@@ -150,7 +152,17 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
       ws.close(1008, "Too many requests");
       return;
     }
-    send(client, await this.#reply(client, message, meter === "over", options));
+    // One message at a time per client: a SUBSCRIBE that waits for a listen key's feed is answered, and takes
+    // effect, before the client's next message is looked at.
+    const previous = this.#chains.get(ws) ?? Promise.resolve();
+    const next = previous.then(async () =>
+      send(client, await this.#reply(client, message, meter === "over", options)),
+    );
+    this.#chains.set(
+      ws,
+      next.catch(() => undefined),
+    );
+    await next;
   }
 
   /** The answer to one client message: a result, or an error in Binance's shape. Nothing changes on an error. */
@@ -172,23 +184,24 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     const command = parsed.value;
     switch (command.kind) {
       case "subscribe": {
-        const held = new Set(client.streams);
-        const fresh = [...new Set(command.streams)].filter((s) => !held.has(s));
+        const wanted = [...new Set(command.streams)];
+        const [keys] = splitKeys(wanted.filter((s) => !client.streams.includes(s)));
+        // A listen key must be a live relay key of this market (as Binance's must be alive): its feed opens
+        // first; feeds opened for a SUBSCRIBE that then fails are closed again.
+        const failure = await this.#openFeeds(keys, command.id);
+        const fresh = wanted.filter((s) => !client.streams.includes(s));
+        const [, marketStreams] = splitKeys(fresh);
         const capacity = options.maxStreamsPerClient - client.streams.length;
-        const [keys, marketStreams] = splitKeys(fresh);
         const bad =
           tooMany(fresh.length, capacity) ??
           invalidStreams(this.#market ?? "um", marketStreams, capacity) ??
           this.#upstreamRoom(marketStreams, options);
-        if (bad !== null) return invalid(bad, command.id);
-        // A listen key must be a live relay key of this market (as Binance's must be alive).
-        for (const key of keys) {
-          if (!(await this.#feeds?.open(key)))
-            return errorMessage({ code: -1125, msg: "This listenKey does not exist.", id: command.id });
-        }
-        if (this.#clients.get(client.ws) !== client) return resultMessage(command.id, "null");
-        this.#subscribeUpstream(this.#clients.subscribe(client, fresh));
-        return resultMessage(command.id, "null");
+        const gone = this.#clients.get(client.ws) !== client;
+        if (failure === null && bad === null && !gone)
+          this.#subscribeUpstream(this.#clients.subscribe(client, fresh));
+        for (const key of keys) if (!this.#clients.isSubscribed(key)) this.#feeds?.close(key);
+        if (failure !== null) return failure;
+        return bad === null ? resultMessage(command.id, "null") : invalid(bad, command.id);
       }
       case "unsubscribe":
         this.#unsubscribeUpstream(this.#clients.unsubscribe(client, command.streams));
@@ -206,6 +219,15 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
         );
         return resultMessage(command.id, "null");
     }
+  }
+
+  /** Opens the feeds of listen keys; Binance's -1125 reply if one is not a live relay key, else null. */
+  async #openFeeds(keys: readonly string[], id: string): Promise<string | null> {
+    for (const key of keys) {
+      if (!(await this.#feeds?.open(key)))
+        return errorMessage({ code: -1125, msg: "This listenKey does not exist.", id });
+    }
+    return null;
   }
 
   /** Why these streams cannot be added upstream (the relay-wide cap), or null. */
@@ -275,10 +297,21 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     this.#feeds = new UserFeeds(this.env, market, {
       forward: (key, frame) => this.#clients.forward(key, frame),
       notify: (notice, key) => this.#clients.notify(notice, [key], Date.now()),
-      ended: (key) => this.#clients.drop(key),
+      ended: (key) => this.#keyEnded(key),
       wake: (at) => this.#wake(at),
     });
     return this.#pool;
+  }
+
+  /**
+   * A relay key lapsed or was revoked: its clients lose it, and a socket admitted only by listen keys closes
+   * when it holds none any more (its credential is gone).
+   */
+  #keyEnded(key: string): void {
+    for (const client of this.#clients.drop(key)) {
+      if (client.state.keyOnly === true && !client.streams.some(looksLikeListenKey))
+        client.ws.close(4401, "listen key ended");
+    }
   }
 
   /** Binance refused a stream: its clients get Binance's error for it and lose the subscription. */

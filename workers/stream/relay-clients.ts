@@ -14,6 +14,8 @@ export interface ClientAttachment {
   relayEvents: boolean;
   /** Per relay listen key, the user data events wanted (`events=`); a key not named gets every event. */
   events?: Readonly<Record<string, readonly string[]>>;
+  /** Admitted by its relay listen keys alone (no other credential): closed when it holds none. */
+  keyOnly?: boolean;
 }
 
 /** Where each socket's subscriptions are kept, in the order they were made. */
@@ -106,6 +108,10 @@ export class RelayClients {
   update(client: RelayClient, change: Partial<Pick<ClientAttachment, "combined" | "relayEvents">>): void {
     Object.assign(client.state, change);
     client.ws.serializeAttachment(client.state);
+  }
+
+  isSubscribed(stream: string): boolean {
+    return this.#subscribers.has(stream);
   }
 
   streams(): string[] {

@@ -9,7 +9,8 @@
 // event and its sockets are closed.
 
 import { DurableObject } from "cloudflare:workers";
-import { mintRelayKey, type RelayKeyScope, relayKeyMac } from "../../shared/auth/relay-key.ts";
+import { parseClients } from "../../shared/auth/clients.ts";
+import { mintRelayKey, type RelayKeyScope, relayKeyMac, relayKeyScope } from "../../shared/auth/relay-key.ts";
 import { combinedFrame, payloadOf } from "../../shared/streams/frames.ts";
 import {
   eventTypeOf,
@@ -32,6 +33,7 @@ import { UpstreamPool } from "./upstream-pool.ts";
 import { UserStorage } from "./user-storage.ts";
 
 const KEEPALIVE_RETRY_MS = 60_000;
+const REPLACE_BACKOFF_MS = 1000;
 
 export class UserStream extends DurableObject<GatewayEnv> {
   readonly #log: Logger;
@@ -42,6 +44,10 @@ export class UserStream extends DurableObject<GatewayEnv> {
   #listenKey: string | null = null;
   #keepaliveDue: number | null = null;
   #keepaliveFailures = 0;
+  /** Replacements since an event last arrived: more than one in a row waits, growing (Binance kept refusing). */
+  #replacements = 0;
+  /** Relays were told "reconnecting" and not yet "reconnected". */
+  #gap = false;
   /** Listen-key operations run one at a time (they await Binance, and requests interleave meanwhile). */
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -60,7 +66,7 @@ export class UserStream extends DurableObject<GatewayEnv> {
     this.#keepaliveDue = this.#storage.keepaliveDue();
     if (this.#listenKey === null || this.#scope === null) return;
     // Restarted (deploy, eviction) while listening: the upstream is rebuilt, and relays hear of the gap.
-    this.#broadcast(userNotice("reconnecting", Date.now()));
+    this.#announce("reconnecting");
     this.#poolOrNull()?.restore([this.#listenKey], 0, Date.now());
     this.#schedule();
   }
@@ -74,9 +80,15 @@ export class UserStream extends DurableObject<GatewayEnv> {
       const failed = await this.#ensureListening();
       if (failed !== null) return failed;
       const now = Date.now();
-      const key =
-        this.#storage.keyOf(client, now)?.key ??
-        (await mintRelayKey(await relayKeyMac(this.#clients()), scope));
+      const mac = await relayKeyMac(this.#clients());
+      let key = this.#storage.keyOf(client, now)?.key ?? null;
+      if (key !== null && (await relayKeyScope(mac, key, [scope.account]))?.market !== scope.market) {
+        // Minted under an earlier GATEWAY_CLIENTS: the gateway no longer accepts it, so it ends here too.
+        this.#storage.revoke(key);
+        this.#end(key, now, "listen key no longer valid");
+        key = null;
+      }
+      key ??= await mintRelayKey(mac, scope);
       this.#storage.put({ key, client, expiresAt: now + options.relayKeyValidityMs });
       this.#schedule();
       return { kind: "ok", listenKey: key };
@@ -121,6 +133,7 @@ export class UserStream extends DurableObject<GatewayEnv> {
       return new Response("listen key not alive", { status: 410 });
     const pair = new WebSocketPair();
     this.ctx.acceptWebSocket(pair[1], [`key:${key}`]);
+    if (this.#gap) send(pair[1], userNotice("reconnecting", Date.now()));
     return new Response(null, { status: 101, webSocket: pair[0] });
   }
 
@@ -132,6 +145,7 @@ export class UserStream extends DurableObject<GatewayEnv> {
     this.#alarm.fired();
     const now = Date.now();
     for (const row of this.#storage.takeExpired(now)) this.#end(row.key, now, "listen key expired");
+    await this.#endUnauthorized(now);
     if (this.#stopIfUnused(now)) return;
     this.#pool?.tick(now);
     if (this.#keepaliveDue !== null && this.#keepaliveDue <= now) {
@@ -142,6 +156,28 @@ export class UserStream extends DurableObject<GatewayEnv> {
       });
     }
     this.#schedule();
+  }
+
+  /**
+   * Ends keys whose holder left GATEWAY_CLIENTS, lost the stream scope or moved account, and keys minted under
+   * an earlier GATEWAY_CLIENTS (the gateway refuses those already): open feeds do not outlive the access.
+   */
+  async #endUnauthorized(now: number): Promise<void> {
+    const scope = this.#scope;
+    const rows = this.#storage.alive(now);
+    if (scope === null || rows.length === 0) return;
+    const clients = parseClients(this.#clients());
+    if (!clients.ok) return;
+    const allowed = new Set(
+      clients.value.filter((c) => c.scopes.has("stream") && c.account === scope.account).map((c) => c.name),
+    );
+    const mac = await relayKeyMac(this.#clients());
+    for (const row of rows) {
+      const genuine = (await relayKeyScope(mac, row.key, [scope.account]))?.market === scope.market;
+      if (genuine && allowed.has(row.client)) continue;
+      this.#storage.revoke(row.key);
+      this.#end(row.key, now, "listen key no longer authorized");
+    }
   }
 
   #adoptScope(scope: RelayKeyScope): void {
@@ -177,12 +213,10 @@ export class UserStream extends DurableObject<GatewayEnv> {
     this.#storage.setKeepaliveDue(this.#keepaliveDue);
     this.#keepaliveFailures = 0;
     const pool = this.#poolOrNull();
-    if (old !== null && old !== listenKey) {
-      pool?.remove(old, Date.now());
-      pool?.restore([listenKey], 0, Date.now());
-    } else {
-      pool?.add(listenKey);
-    }
+    if (old !== null && old !== listenKey) pool?.remove(old, Date.now());
+    // After an announced gap the new connection must be reported back ("reconnected"): restore does that.
+    if (this.#gap) pool?.restore([listenKey], 0, Date.now());
+    else pool?.add(listenKey);
   }
 
   async #keepalive(): Promise<void> {
@@ -191,6 +225,7 @@ export class UserStream extends DurableObject<GatewayEnv> {
     const reply = await this.#binance()?.keepAlive(listenKey);
     if (reply?.kind === "ok") {
       this.#keepaliveFailures = 0;
+      this.#replacements = 0;
       this.#keepaliveDue = Date.now() + (this.#userOptions()?.keepaliveMs ?? 1_800_000);
       this.#storage.setKeepaliveDue(this.#keepaliveDue);
       return;
@@ -210,38 +245,56 @@ export class UserStream extends DurableObject<GatewayEnv> {
   /** Binance's key is gone (expired, -1125, refused): relays hear of the gap, and a new key is made. */
   async #replace(why: string): Promise<void> {
     this.#log.log("warn", "listen key replaced", { ...this.#logFields(), why });
-    this.#broadcast(userNotice("reconnecting", Date.now()));
+    this.#announce("reconnecting");
+    this.#replacements++;
+    const old = this.#listenKey;
+    if (this.#replacements > 1) {
+      // Replaced moments ago and still failing: wait before asking Binance again.
+      if (old !== null) this.#pool?.remove(old, Date.now());
+      this.#listenKey = null;
+      this.#storage.setListenKey(null);
+      this.#retryLater(Math.min(REPLACE_BACKOFF_MS * 2 ** (this.#replacements - 2), KEEPALIVE_RETRY_MS * 5));
+      return;
+    }
     const reply = await this.#binance()?.create();
     if (reply?.kind === "ok" && reply.listenKey !== null) {
+      if (old !== null) this.#pool?.remove(old, Date.now());
+      this.#listenKey = null;
       this.#adopt(reply.listenKey);
       return;
     }
     // Try again on the alarm; meanwhile there is no key to listen on.
-    const old = this.#listenKey;
     if (old !== null) this.#pool?.remove(old, Date.now());
     this.#listenKey = null;
     this.#storage.setListenKey(null);
     this.#retryLater();
   }
 
-  #retryLater(): void {
-    this.#keepaliveDue = Date.now() + KEEPALIVE_RETRY_MS;
+  #retryLater(delayMs = KEEPALIVE_RETRY_MS): void {
+    this.#keepaliveDue = Date.now() + delayMs;
     this.#storage.setKeepaliveDue(this.#keepaliveDue);
     this.#schedule();
   }
 
-  /** Stops everything once no relay key is alive; true if it did. */
+  /**
+   * Stops everything once no relay key is alive; true if none is. The stop itself waits its turn behind listen
+   * key calls already under way (a POST that re-adopts the key must not be undone by a DELETE queued before it)
+   * and checks again when its turn comes.
+   */
   #stopIfUnused(now: number): boolean {
     if (this.#storage.alive(now).length > 0) return false;
-    const listenKey = this.#listenKey;
-    this.#pool?.closeAll();
-    this.#listenKey = null;
-    this.#keepaliveDue = null;
-    this.#storage.setListenKey(null);
-    if (listenKey !== null) {
+    void this.#serial(async () => {
+      if (this.#storage.alive(Date.now()).length > 0) return;
+      const listenKey = this.#listenKey;
+      this.#pool?.closeAll();
+      this.#listenKey = null;
+      this.#keepaliveDue = null;
+      this.#replacements = 0;
+      this.#storage.setListenKey(null);
+      if (listenKey === null) return;
       this.#log.log("info", "listen key closed", this.#logFields());
-      this.ctx.waitUntil(this.#serial(async () => this.#binance()?.close(listenKey)));
-    }
+      await this.#binance()?.close(listenKey);
+    });
     return true;
   }
 
@@ -268,10 +321,17 @@ export class UserStream extends DurableObject<GatewayEnv> {
       );
       return;
     }
+    this.#replacements = 0;
     for (const row of this.#storage.alive(Date.now())) {
       const frame = combinedFrame(row.key, payload);
       for (const ws of this.ctx.getWebSockets(`key:${row.key}`)) send(ws, frame);
     }
+  }
+
+  #announce(notice: string): void {
+    if (notice === "reconnecting") this.#gap = true;
+    if (notice === "reconnected") this.#gap = false;
+    this.#broadcast(userNotice(notice, Date.now()));
   }
 
   #broadcast(frame: string): void {
@@ -303,7 +363,7 @@ export class UserStream extends DurableObject<GatewayEnv> {
       options,
       {
         forward: (stream, text) => this.#forward(stream, text),
-        notify: (notice) => this.#broadcast(userNotice(notice, Date.now())),
+        notify: (notice) => this.#announce(notice),
         refused: (stream) => {
           void this.#serial(() =>
             this.#listenKey === stream ? this.#replace("subscription refused") : Promise.resolve(),
@@ -311,7 +371,11 @@ export class UserStream extends DurableObject<GatewayEnv> {
         },
         wake: (at) => this.#alarm.wakeBy(at),
         backoff: () => undefined,
-        log: (level, msg, fields) => this.#log.log(level, msg, { ...this.#logFields(), ...fields }),
+        // The pool names streams in its logs: here a stream is Binance's listen key, which is never logged.
+        log: (level, msg, fields) => {
+          const { stream: _stream, ...rest } = fields;
+          this.#log.log(level, msg, { ...this.#logFields(), ...rest });
+        },
       },
       () => path,
     );
