@@ -1,6 +1,7 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { gatewaySecrets } from "./test/support/credentials.ts";
+import { testHooks } from "./test/support/test-hooks.ts";
 
 // Three projects: pure core tests in Node, the same signing vectors plus the Worker's integration tests inside
 // workerd (the production runtime), and end-to-end tests that run the Worker on a real port with
@@ -77,5 +78,6 @@ function workerTestBindings(fakeExchangeUrl: string): Record<string, string> {
     BINANCE_UM_WS_URL: fakeExchangeUrl.replace(/^http/, "ws"),
     BINANCE_CM_WS_URL: `${fakeExchangeUrl.replace(/^http/, "ws")}/dstream`,
     ...RELAY_TEST_VARS,
+    WEBHOOKS: JSON.stringify(testHooks(fakeExchangeUrl)),
   };
 }

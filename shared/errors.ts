@@ -38,7 +38,19 @@ export type GatewayErrorReason =
       readonly code: number;
     }
   | { readonly kind: "order-not-placed"; readonly clientOrderId: string }
-  | { readonly kind: "order-outcome-unknown"; readonly clientOrderId: string };
+  | { readonly kind: "order-outcome-unknown"; readonly clientOrderId: string }
+  | HookError;
+
+/** Refusals of a webhook delivery (POST /hooks/<id>) or of a status query; nothing is placed. */
+export type HookError =
+  | { readonly kind: "hook-unknown" }
+  | { readonly kind: "hook-source-denied" }
+  | { readonly kind: "hook-passphrase" }
+  | { readonly kind: "hook-disabled"; readonly hookId: string }
+  | { readonly kind: "alert-invalid"; readonly message: string }
+  | { readonly kind: "alert-stale"; readonly ageMs: number; readonly maxLagMs: number }
+  | { readonly kind: "hook-symbol-denied"; readonly symbol: string }
+  | { readonly kind: "alert-unknown" };
 
 export type GatewayErrorKind = GatewayErrorReason["kind"];
 
@@ -189,5 +201,40 @@ export function toWireError(reason: GatewayErrorReason): WireError {
         code: -9014,
         msg: `Execution status unknown: Binance did not confirm the order and the gateway could not settle whether it exists. Query it by client order id ${reason.clientOrderId} before sending it again.`,
       };
+    case "hook-unknown":
+      return { status: 404, code: -9030, msg: "Unknown hook." };
+    case "hook-source-denied":
+      return {
+        status: 403,
+        code: -9031,
+        msg: "This hook does not accept alerts from this address (allowIps).",
+      };
+    case "hook-passphrase":
+      return { status: 401, code: -9032, msg: "Wrong or missing passphrase." };
+    case "hook-disabled":
+      return {
+        status: 423,
+        code: -9033,
+        msg: `Hook ${reason.hookId} is disabled (kill switch): nothing was placed.`,
+      };
+    case "alert-invalid":
+      return { status: 400, code: -9034, msg: `Alert refused: ${reason.message}. Nothing was placed.` };
+    case "alert-stale": {
+      const age = Math.round(reason.ageMs / 1000);
+      const when = age >= 0 ? `${age} s old` : `${-age} s in the future`;
+      return {
+        status: 400,
+        code: -9035,
+        msg: `Alert refused: its time is ${when}; this hook accepts alerts up to ${reason.maxLagMs / 1000} s old (maxLagSeconds). Nothing was placed.`,
+      };
+    }
+    case "hook-symbol-denied":
+      return {
+        status: 400,
+        code: -9036,
+        msg: `Alert refused: ${reason.symbol} is not among this hook's symbols. Nothing was placed.`,
+      };
+    case "alert-unknown":
+      return { status: 404, code: -9037, msg: "No such alert for this hook." };
   }
 }

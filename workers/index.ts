@@ -3,6 +3,7 @@
 import { app } from "./api/app.ts";
 
 export { BinanceEgress } from "./api/egress.ts";
+export { OrderDesk } from "./hooks/order-desk.ts";
 export { MarketRelay } from "./stream/market-relay.ts";
 export { UserStream } from "./stream/user-stream.ts";
 

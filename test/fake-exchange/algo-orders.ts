@@ -3,7 +3,7 @@
 import { isDecimal } from "./decimal.ts";
 import { CLIENT_ID_PATTERN, FIRST_ORDER_ID, randomAlphanumeric } from "./orders.ts";
 import { errors, type Reply } from "./replies.ts";
-import { findSymbol } from "./symbols.ts";
+import { findSymbol, type SymbolInfo } from "./symbols.ts";
 import type { FakeAlgoOrder } from "./types.ts";
 
 /** Algo ids live in their own range (2^53 + 1 000 001 …) so an algoId is never mistaken for an orderId. */
@@ -35,6 +35,14 @@ export function isAlgoOpen(order: FakeAlgoOrder): boolean {
   return order.algoStatus === "NEW";
 }
 
+/** The open algo orders one account (API key) placed. */
+export function accountOpenAlgoOrders(store: AlgoStore, apiKey: string, symbol?: string): FakeAlgoOrder[] {
+  return store.orders.filter(
+    (order) =>
+      isAlgoOpen(order) && order.apiKey === apiKey && (symbol === undefined || order.symbol === symbol),
+  );
+}
+
 function clientAlgoId(store: AlgoStore, given: string | undefined): string | Reply {
   if (given === undefined) return randomAlphanumeric(22);
   if (!CLIENT_ID_PATTERN.test(given)) {
@@ -46,11 +54,16 @@ function clientAlgoId(store: AlgoStore, given: string | undefined): string | Rep
   return given;
 }
 
-/** Validates and stores a new CONDITIONAL algo order. */
+/**
+ * Validates and stores a new CONDITIONAL algo order of `apiKey`'s account; `check` applies the account's
+ * rules once the parameters are valid (null to accept).
+ */
 export function placeAlgoOrder(
   store: AlgoStore,
   params: Readonly<Record<string, string>>,
   now: number,
+  apiKey: string | null,
+  check: (info: SymbolInfo) => Reply | null = () => null,
 ): FakeAlgoOrder | Reply {
   for (const name of ["algoType", "symbol", "side", "type"]) {
     if (get(params, name) === undefined) return errors.mandatory(name);
@@ -73,8 +86,11 @@ export function placeAlgoOrder(
   }
   const id = clientAlgoId(store, get(params, "clientAlgoId"));
   if (typeof id !== "string") return id;
+  const rejected = check(info);
+  if (rejected !== null) return rejected;
   const order: FakeAlgoOrder = {
     algoId: store.nextId,
+    apiKey,
     clientAlgoId: id,
     algoType: "CONDITIONAL",
     orderType: type,

@@ -1,18 +1,27 @@
-// USDⓈ-M algo order endpoints and the listen-key (USER_STREAM) endpoints of both markets.
+// USDⓈ-M algo order endpoints (new orders follow the account's order rules) and the listen-key
+// (USER_STREAM) endpoints of both markets.
 
 import { findAlgoOrder, isAlgoOpen, placeAlgoOrder } from "./algo-orders.ts";
 import { rawNumber } from "./json.ts";
 import { closeListenKey, createListenKey, keepAliveListenKey } from "./listen-keys.ts";
 import { algoOrderJson } from "./order-format.ts";
+import { checkOrderRules, orderIntent } from "./order-rules.ts";
 import { parseOrderId } from "./orders.ts";
 import { param, paramsToRecord } from "./params.ts";
 import { errors, isReply, okJson, type Reply } from "./replies.ts";
 import type { HandlerContext } from "./state.ts";
-import { findSymbol } from "./symbols.ts";
+import { findSymbol, type SymbolInfo } from "./symbols.ts";
 import type { FakeAlgoOrder } from "./types.ts";
 
 export function newAlgoOrder(context: HandlerContext): Reply {
-  const placed = placeAlgoOrder(context.state.algo, paramsToRecord(context.params), context.now);
+  const params = paramsToRecord(context.params);
+  const check = (info: SymbolInfo): Reply | null =>
+    checkOrderRules(context.state, "um", context.apiKey, {
+      ...orderIntent(info, params),
+      triggerPrice: params.triggerPrice === "" ? undefined : params.triggerPrice,
+      activatePrice: params.activatePrice === "" ? undefined : params.activatePrice,
+    });
+  const placed = placeAlgoOrder(context.state.algo, params, context.now, context.apiKey, check);
   return isReply(placed) ? placed : okJson(algoOrderJson(placed, false));
 }
 
@@ -45,6 +54,19 @@ export function deleteAlgoOrder(context: HandlerContext): Reply {
     code: "200",
     msg: "success",
   });
+}
+
+/** DELETE /fapi/v1/algoOpenOrders: cancels the caller's open algo orders of a symbol. */
+export function cancelAllAlgoOpenOrders(context: HandlerContext): Reply {
+  const symbol = param(context.params, "symbol");
+  if (symbol === undefined) return errors.mandatory("symbol");
+  if (findSymbol("um", symbol) === undefined) return errors.invalidSymbol();
+  for (const order of context.state.algo.orders) {
+    if (!isAlgoOpen(order) || order.symbol !== symbol || order.apiKey !== context.apiKey) continue;
+    order.algoStatus = "CANCELED";
+    order.updateTime = context.now;
+  }
+  return okJson({ code: 200, msg: "The operation of cancel all open order is done." });
 }
 
 export function listOpenAlgoOrders(context: HandlerContext): Reply {

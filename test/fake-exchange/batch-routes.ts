@@ -2,9 +2,8 @@
 
 import type { Json } from "./json.ts";
 import { orderJson } from "./order-format.ts";
-import { buildOrderDraft } from "./order-params.ts";
-import { announceOrder, requireSymbol } from "./order-routes.ts";
-import { addOrder, cancelOrder, findOrder, isOpen, type OrderRef } from "./orders.ts";
+import { announceOrder, placeOrder, prepareOrder, requireSymbol } from "./order-routes.ts";
+import { cancelOrder, findOrder, isOpen, type OrderRef } from "./orders.ts";
 import { param } from "./params.ts";
 import { errorObject, errors, isReply, okJson, type Reply } from "./replies.ts";
 import type { HandlerContext } from "./state.ts";
@@ -46,14 +45,10 @@ export function placeBatchOrders(context: HandlerContext): Reply {
   if (elements === null) return errors.invalidParam("batchOrders");
   const batch = elements.map(elementParams);
   if (batch.length === 0 || batch.length > MAX_BATCH_PLACE) return errors.batchSize(batch.length);
-  const store = context.state.orders[context.market];
   const results: Json[] = batch.map((params) => {
     if (params === null) return errorObject(errors.invalidParam("batchOrders"));
-    const draft = buildOrderDraft(store, params, context.now);
-    if (isReply(draft)) return errorObject(draft);
-    const order = addOrder(store, draft);
-    announceOrder(context, order, "placed");
-    return orderJson(order);
+    const draft = prepareOrder(context, params);
+    return isReply(draft) ? errorObject(draft) : orderJson(placeOrder(context, draft));
   });
   return okJson(results);
 }

@@ -1,5 +1,6 @@
 // HTTP control API under /__fake/ for tests that cannot call this process's JS methods (workerd).
 
+import { readAccount, recordNotification, writeAccount, writePrice, writeStrict } from "./account-control.ts";
 import { enqueueFault } from "./faults.ts";
 import { type Json, rawNumber } from "./json.ts";
 import { active, expireListenKey, forgetListenKey } from "./listen-keys.ts";
@@ -98,6 +99,18 @@ function route(
       return okJson({ ended: expireListenKey(state.listenKeys, listenKeyOf(body), serverTime(state)) });
     case "POST listen-keys/forget":
       return okJson({ ended: forgetListenKey(state.listenKeys, listenKeyOf(body), serverTime(state)) });
+    case "GET accounts":
+      return okJson(readAccount(state, rawQuery));
+    case "POST accounts":
+      return okJson(writeAccount(state, body));
+    case "POST prices":
+      return okJson(writePrice(state, body));
+    case "POST strict":
+      return okJson(writeStrict(state, body));
+    case "GET strict":
+      return okJson({ on: state.strictFilters });
+    case "GET notify":
+      return okJson(state.notifications.map((item) => ({ ...item, headers: { ...item.headers } })));
     case "POST user-events": {
       const { market, apiKey, payload } = (body ?? {}) as Record<string, unknown>;
       if ((market !== "um" && market !== "cm") || typeof apiKey !== "string" || typeof payload !== "string")
@@ -110,7 +123,10 @@ function route(
   }
 }
 
-/** Answers a /__fake/… request; control requests are never recorded and never faulted. */
+/**
+ * Answers a /__fake/… request; control requests are never recorded and never faulted. POST /__fake/notify/…
+ * takes any body (it stands in for a webhook notification receiver) and answers 204.
+ */
 export function handleControlRequest(
   state: ExchangeState,
   method: string,
@@ -118,8 +134,13 @@ export function handleControlRequest(
   rawQuery: string,
   rawBody: string,
   streams: StreamHub | null = null,
+  headers: Readonly<Record<string, string>> = {},
 ): Reply {
   const name = path.slice(CONTROL_PREFIX.length);
+  if (method === "POST" && name.startsWith("notify/")) {
+    recordNotification(state, path, rawQuery, rawBody, headers);
+    return { status: 204, contentType: "text/plain", body: "", headers: {} };
+  }
   try {
     const reply = route(state, method, name, rawQuery, parseJsonBody(rawBody), streams);
     return reply ?? jsonReply(404, { error: `no control endpoint ${method} ${path}` });

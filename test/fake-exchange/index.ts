@@ -1,15 +1,19 @@
 // Public API of the fake Binance Futures exchange (HTTP side, and market streams over WebSocket).
 
 import type { Server } from "node:http";
+import { readAccount, writeAccount, writePrice } from "./account-control.ts";
 import { enqueueFault } from "./faults.ts";
 import { isListenKeyActive } from "./listen-keys.ts";
 import { startServer } from "./server.ts";
 import { createState, registerKey, resetState, serverTime } from "./state.ts";
 import type {
+  FakeAccountSettings,
+  FakeAccountSnapshot,
   FakeAlgoOrder,
   FakeExchangeOptions,
   FakeKey,
   FakeListenKey,
+  FakeNotification,
   FakeOrder,
   Fault,
   Market,
@@ -21,10 +25,13 @@ export { FIRST_ALGO_ID } from "./algo-orders.ts";
 export { FIRST_ORDER_ID } from "./orders.ts";
 export type {
   AlgoStatus,
+  FakeAccountSettings,
+  FakeAccountSnapshot,
   FakeAlgoOrder,
   FakeExchangeOptions,
   FakeKey,
   FakeListenKey,
+  FakeNotification,
   FakeOrder,
   Fault,
   FaultMatch,
@@ -68,9 +75,20 @@ export interface FakeExchange {
   algoOrders(): readonly FakeAlgoOrder[];
   listenKeys(market: Market): readonly FakeListenKey[];
   isListenKeyActive(listenKey: string): boolean;
+  /** An account's mode, leverage, margin types, balances and open positions (created on first use). */
+  account(apiKey: string, market: Market): FakeAccountSnapshot;
+  /** Sets account state directly; members left out stay as they are. */
+  setAccount(settings: FakeAccountSettings): FakeAccountSnapshot;
+  /** Moves a symbol's price (MARKET fills, mark price, tickers); reset() restores the fixed prices. */
+  setPrice(market: Market, symbol: string, price: string): void;
+  /** Turns the symbol-filter checks on new orders on or off (see FakeExchangeOptions.strictFilters). */
+  setStrictFilters(on: boolean): void;
+  /** Requests received on POST /__fake/notify/…, in order. */
+  readonly notifications: readonly FakeNotification[];
   /**
-   * Clears orders, algo orders, listen keys, requests, faults, skew and weight counters (keeps keys); ends
-   * every stream connection and ticker and restores the initial stream options (sequence numbers go on).
+   * Clears orders, algo orders, listen keys, requests, faults, skew, weight counters, accounts, moved prices
+   * and notifications, and restores the initial strictFilters (keeps keys); ends every stream connection and
+   * ticker and restores the initial stream options (sequence numbers go on).
    */
   reset(): void;
   close(): Promise<void>;
@@ -102,6 +120,17 @@ export async function startFakeExchange(
     algoOrders: () => state.algo.orders,
     listenKeys: (market) => state.listenKeys.keys.filter((key) => key.market === market),
     isListenKeyActive: (listenKey) => isListenKeyActive(state.listenKeys, listenKey, serverTime(state)),
+    account: (apiKey, market) => readAccount(state, new URLSearchParams({ apiKey, market }).toString()),
+    setAccount: (settings) => writeAccount(state, settings),
+    setPrice: (market, symbol, price) => {
+      writePrice(state, { market, symbol, price });
+    },
+    setStrictFilters: (on) => {
+      state.strictFilters = on;
+    },
+    get notifications() {
+      return state.notifications;
+    },
     reset: () => {
       resetState(state);
       running.streams.reset();

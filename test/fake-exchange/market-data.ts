@@ -1,7 +1,10 @@
-// Public market data: ping, time, klines, depth, ticker/price (deterministic, plausible values).
+// Public market data: ping, time, klines, depth, ticker/price, premiumIndex (deterministic, plausible values
+// around each symbol's current price).
 
+import { fixedDecimal } from "./decimal.ts";
 import { type Json, rawNumber } from "./json.ts";
 import { param } from "./params.ts";
+import { withCurrentPrice } from "./prices.ts";
 import { errors, isReply, okJson, type Reply } from "./replies.ts";
 import type { HandlerContext } from "./state.ts";
 import { findSymbol, SYMBOLS, type SymbolInfo } from "./symbols.ts";
@@ -37,7 +40,15 @@ export function time(context: HandlerContext): Reply {
 function requiredSymbol(context: HandlerContext): SymbolInfo | Reply {
   const symbol = param(context.params, "symbol");
   if (symbol === undefined) return errors.mandatory("symbol");
-  return findSymbol(context.market, symbol) ?? errors.invalidSymbol();
+  const info = findSymbol(context.market, symbol);
+  return info === undefined
+    ? errors.invalidSymbol()
+    : withCurrentPrice(context.state.prices, context.market, info);
+}
+
+/** The market's symbols with their current prices. */
+function currentSymbols(context: HandlerContext): SymbolInfo[] {
+  return SYMBOLS[context.market].map((info) => withCurrentPrice(context.state.prices, context.market, info));
 }
 
 function integerParam(context: HandlerContext, name: string): number | undefined | null {
@@ -120,7 +131,7 @@ export function depth(context: HandlerContext): Reply {
 export function tickerPrice(context: HandlerContext): Reply {
   const symbol = param(context.params, "symbol");
   const pair = param(context.params, "pair");
-  const all = SYMBOLS[context.market];
+  const all = currentSymbols(context);
   if (symbol !== undefined && findSymbol(context.market, symbol) === undefined) return errors.invalidSymbol();
   const chosen = all.filter(
     (info) => (symbol === undefined || info.symbol === symbol) && (pair === undefined || info.pair === pair),
@@ -133,4 +144,33 @@ export function tickerPrice(context: HandlerContext): Reply {
   }
   const items = chosen.map((info) => ({ symbol: info.symbol, price: info.price, time: context.now }));
   return okJson(symbol === undefined ? items : (items[0] ?? null));
+}
+
+const EIGHT_HOURS = 8 * 60 * MINUTE;
+
+/**
+ * GET premiumIndex: mark and index price (the current price), funding rate and next funding time. USDⓈ-M
+ * answers one object for a symbol and an array without; COIN-M always an array (filtered by symbol or pair).
+ */
+export function premiumIndex(context: HandlerContext): Reply {
+  const symbol = param(context.params, "symbol");
+  const pair = param(context.params, "pair");
+  if (symbol !== undefined && findSymbol(context.market, symbol) === undefined) return errors.invalidSymbol();
+  const chosen = currentSymbols(context).filter(
+    (info) => (symbol === undefined || info.symbol === symbol) && (pair === undefined || info.pair === pair),
+  );
+  const nextFundingTime = (Math.floor(context.now / EIGHT_HOURS) + 1) * EIGHT_HOURS;
+  const cm = context.market === "cm";
+  const items = chosen.map((info) => ({
+    symbol: info.symbol,
+    pair: cm ? info.pair : undefined,
+    markPrice: fixedDecimal(info.price, 8),
+    indexPrice: fixedDecimal(info.price, 8),
+    estimatedSettlePrice: fixedDecimal(info.price, 8),
+    lastFundingRate: "0.00010000",
+    interestRate: "0.00010000",
+    nextFundingTime,
+    time: context.now,
+  }));
+  return okJson(cm || symbol === undefined ? items : (items[0] ?? null));
 }

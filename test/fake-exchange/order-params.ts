@@ -8,11 +8,12 @@ import {
   type OrderStore,
   randomAlphanumeric,
 } from "./orders.ts";
+import { currentPrice, type PriceBook } from "./prices.ts";
 import { errors, type Reply } from "./replies.ts";
 import { findSymbol, type SymbolInfo } from "./symbols.ts";
 import type { FakeOrder, Market } from "./types.ts";
 
-export type OrderDraft = Omit<FakeOrder, "orderId" | "market">;
+export type OrderDraft = Omit<FakeOrder, "orderId" | "market" | "apiKey">;
 
 const ORDER_TYPES = new Set([
   "LIMIT",
@@ -55,9 +56,9 @@ function requiredByType(type: string): string[] {
   }
 }
 
-function fill(market: Market, info: SymbolInfo, quantity: string): { cumAmount: string } {
-  if (market === "um") return { cumAmount: multiplyDecimal(quantity, info.price) };
-  return { cumAmount: divideDecimal(multiplyDecimal(quantity, String(info.contractSize)), info.price, 8) };
+function fillAmount(market: Market, info: SymbolInfo, quantity: string, price: string): string {
+  if (market === "um") return multiplyDecimal(quantity, price);
+  return divideDecimal(multiplyDecimal(quantity, String(info.contractSize)), price, 8);
 }
 
 function checkClientId(store: OrderStore, params: Readonly<Record<string, string>>): string | Reply {
@@ -68,11 +69,15 @@ function checkClientId(store: OrderStore, params: Readonly<Record<string, string
   return given;
 }
 
-/** Checks the parameters of one new order; returns the draft to store or the error Binance would send. */
+/**
+ * Checks the parameters of one new order; returns the draft to store or the error Binance would send.
+ * MARKET orders fill at once at the symbol's current price. Account rules are order-rules.ts's.
+ */
 export function buildOrderDraft(
   store: OrderStore,
   params: Readonly<Record<string, string>>,
   now: number,
+  prices: PriceBook,
 ): OrderDraft | Reply {
   const market = store.market;
   for (const name of ["symbol", "side", "type"])
@@ -97,6 +102,7 @@ export function buildOrderDraft(
   if (typeof clientOrderId !== "string") return clientOrderId;
   const quantity = get(params, "quantity") ?? "0";
   const filled = type === "MARKET";
+  const price = currentPrice(prices, market, info);
   return {
     clientOrderId,
     symbol: info.symbol,
@@ -107,10 +113,10 @@ export function buildOrderDraft(
     status: filled ? "FILLED" : "NEW",
     timeInForce,
     price: get(params, "price") ?? "0",
-    avgPrice: filled ? info.price : market === "um" ? "0.00000" : "0.0",
+    avgPrice: filled ? price : market === "um" ? "0.00000" : "0.0",
     origQty: quantity,
     executedQty: filled ? quantity : "0",
-    cumAmount: filled ? fill(market, info, quantity).cumAmount : "0",
+    cumAmount: filled ? fillAmount(market, info, quantity, price) : "0",
     stopPrice: get(params, "stopPrice") ?? "0",
     reduceOnly: get(params, "reduceOnly") === "true",
     closePosition,

@@ -1,7 +1,18 @@
-// Signed order endpoints: order, order/test, openOrders, allOpenOrders (both markets).
+// Signed order endpoints: order, order/test, openOrders, allOpenOrders (both markets). Filled orders move
+// the placing account's position.
 
+import {
+  accountOf,
+  applyFill,
+  balanceOf,
+  MAIN_ASSET,
+  marginTypeOf,
+  type PositionSide,
+  positionOf,
+} from "./accounts.ts";
 import { orderJson } from "./order-format.ts";
-import { buildOrderDraft } from "./order-params.ts";
+import { buildOrderDraft, type OrderDraft } from "./order-params.ts";
+import { checkOrderRules, orderIntent } from "./order-rules.ts";
 import {
   addOrder,
   cancelOrder,
@@ -16,7 +27,7 @@ import { errors, isReply, okJson, type Reply } from "./replies.ts";
 import type { HandlerContext } from "./state.ts";
 import { findSymbol } from "./symbols.ts";
 import type { FakeOrder } from "./types.ts";
-import { accountUpdate, orderUpdates } from "./user-events.ts";
+import { type AccountChange, accountUpdate, orderUpdates } from "./user-events.ts";
 
 function orderRef(context: HandlerContext): OrderRef | Reply {
   const orderId = param(context.params, "orderId");
@@ -36,13 +47,42 @@ export function requireSymbol(context: HandlerContext): string | Reply {
   return findSymbol(context.market, symbol) === undefined ? errors.invalidSymbol() : symbol;
 }
 
-export function newOrder(context: HandlerContext): Reply {
-  const store = context.state.orders[context.market];
-  const draft = buildOrderDraft(store, paramsToRecord(context.params), context.now);
+/** Builds one new order and checks it against the account's rules; the draft, or Binance's error. */
+export function prepareOrder(
+  context: HandlerContext,
+  params: Readonly<Record<string, string>>,
+): OrderDraft | Reply {
+  const draft = buildOrderDraft(
+    context.state.orders[context.market],
+    params,
+    context.now,
+    context.state.prices,
+  );
   if (isReply(draft)) return draft;
-  const order = addOrder(store, draft);
+  const info = findSymbol(context.market, draft.symbol);
+  if (info === undefined) return errors.invalidSymbol();
+  return checkOrderRules(context.state, context.market, context.apiKey, orderIntent(info, params)) ?? draft;
+}
+
+/** Stores a checked order, moves the account's position when it filled, and announces it. */
+export function placeOrder(context: HandlerContext, draft: OrderDraft): FakeOrder {
+  const order = addOrder(context.state.orders[context.market], draft, context.apiKey);
+  const info = findSymbol(context.market, order.symbol);
+  if (order.status === "FILLED" && info !== undefined && context.apiKey !== null) {
+    const account = accountOf(context.state.accounts, context.market, context.apiKey, context.now);
+    applyFill(account, info, order.side, sideOf(order), order.executedQty, order.avgPrice, context.now);
+  }
   announceOrder(context, order, "placed");
-  return okJson(orderJson(order));
+  return order;
+}
+
+function sideOf(order: FakeOrder): PositionSide {
+  return order.positionSide === "LONG" || order.positionSide === "SHORT" ? order.positionSide : "BOTH";
+}
+
+export function newOrder(context: HandlerContext): Reply {
+  const draft = prepareOrder(context, paramsToRecord(context.params));
+  return isReply(draft) ? draft : okJson(orderJson(placeOrder(context, draft)));
 }
 
 /** Sends the order's user data events to the listen keys of the API key that placed or cancelled it. */
@@ -56,12 +96,28 @@ export function announceOrder(
   for (const payload of orderUpdates(order, change, context.now))
     context.state.userEvents(context.market, apiKey, payload);
   if (change === "placed" && order.status === "FILLED")
-    context.state.userEvents(context.market, apiKey, accountUpdate(order, context.now));
+    context.state.userEvents(
+      context.market,
+      apiKey,
+      accountUpdate(order, context.now, changeOf(context, order)),
+    );
+}
+
+function changeOf(context: HandlerContext, order: FakeOrder): AccountChange {
+  const account = accountOf(context.state.accounts, context.market, context.apiKey ?? "", context.now);
+  const asset = findSymbol(context.market, order.symbol)?.marginAsset ?? MAIN_ASSET[context.market];
+  const position = positionOf(account, order.symbol, sideOf(order));
+  return {
+    asset,
+    walletBalance: balanceOf(account, asset).balance,
+    positionAmt: position.positionAmt,
+    entryPrice: position.entryPrice,
+    marginType: marginTypeOf(account, order.symbol) === "ISOLATED" ? "isolated" : "cross",
+  };
 }
 
 export function testOrder(context: HandlerContext): Reply {
-  const store = context.state.orders[context.market];
-  const draft = buildOrderDraft(store, paramsToRecord(context.params), context.now);
+  const draft = prepareOrder(context, paramsToRecord(context.params));
   return isReply(draft) ? draft : okJson({});
 }
 

@@ -40,8 +40,12 @@ export function clientIdInUse(store: OrderStore, clientOrderId: string): boolean
   return store.orders.some((order) => isOpen(order) && order.clientOrderId === clientOrderId);
 }
 
-export function addOrder(store: OrderStore, draft: Omit<FakeOrder, "orderId" | "market">): FakeOrder {
-  const order: FakeOrder = { ...draft, market: store.market, orderId: store.nextId };
+export function addOrder(
+  store: OrderStore,
+  draft: Omit<FakeOrder, "orderId" | "market" | "apiKey">,
+  apiKey: string | null,
+): FakeOrder {
+  const order: FakeOrder = { ...draft, market: store.market, orderId: store.nextId, apiKey };
   store.nextId += 1n;
   store.orders.push(order);
   return order;
@@ -73,4 +77,9 @@ export function cancelOrder(order: FakeOrder, now: number): void {
 
 export function openOrders(store: OrderStore, symbol?: string): FakeOrder[] {
   return store.orders.filter((order) => isOpen(order) && (symbol === undefined || order.symbol === symbol));
+}
+
+/** The open orders one account (API key) placed. */
+export function accountOpenOrders(store: OrderStore, apiKey: string, symbol?: string): FakeOrder[] {
+  return openOrders(store, symbol).filter((order) => order.apiKey === apiKey);
 }

@@ -1,6 +1,14 @@
 // The endpoints with real behaviour: security type, request weight and order counting per route.
 
 import {
+  changeLeverage,
+  changeMarginType,
+  changePositionMode,
+  getPositionMode,
+  symbolConfig,
+} from "./account-routes.ts";
+import {
+  cancelAllAlgoOpenOrders,
   closeUserStream,
   deleteAlgoOrder,
   keepAliveUserStream,
@@ -11,7 +19,7 @@ import {
 } from "./algo-routes.ts";
 import { cancelBatchOrders, placeBatchOrders } from "./batch-routes.ts";
 import { exchangeInfo } from "./exchange-info.ts";
-import { depth, klines, ping, tickerPrice, time } from "./market-data.ts";
+import { depth, klines, ping, premiumIndex, tickerPrice, time } from "./market-data.ts";
 import {
   cancelAllOpenOrders,
   deleteOrder,
@@ -21,6 +29,7 @@ import {
   testOrder,
 } from "./order-routes.ts";
 import type { Params } from "./params.ts";
+import { balance, positionRiskCoin, positionRiskUmV2, positionRiskUmV3 } from "./position-routes.ts";
 import type { Handler } from "./state.ts";
 import type { Market } from "./types.ts";
 import { depthWeight, klinesWeight, symbolOptionalWeight } from "./weights.ts";
@@ -72,6 +81,10 @@ const BOTH_MARKETS: Readonly<Record<string, Route>> = {
   "POST listenKey": route("API_KEY", startUserStream),
   "PUT listenKey": route("API_KEY", keepAliveUserStream),
   "DELETE listenKey": route("API_KEY", closeUserStream),
+  "GET positionSide/dual": route("SIGNED", getPositionMode, fixed(30)),
+  "POST positionSide/dual": route("SIGNED", changePositionMode),
+  "POST leverage": route("SIGNED", changeLeverage),
+  "POST marginType": route("SIGNED", changeMarginType),
 };
 
 /** USDⓈ-M-only routes, keyed "METHOD /full/path". */
@@ -80,7 +93,21 @@ const UM_ONLY: Readonly<Record<string, Route>> = {
   "POST /fapi/v1/algoOrder": orderRoute(newAlgoOrder, fixed(0), () => [1, 1]),
   "GET /fapi/v1/algoOrder": orderRoute(queryAlgoOrder, fixed(1)),
   "DELETE /fapi/v1/algoOrder": orderRoute(deleteAlgoOrder, fixed(1)),
+  "DELETE /fapi/v1/algoOpenOrders": orderRoute(cancelAllAlgoOpenOrders, fixed(1)),
   "GET /fapi/v1/openAlgoOrders": route("SIGNED", listOpenAlgoOrders, symbolOptionalWeight(1, 40)),
+  "GET /fapi/v1/premiumIndex": route("NONE", premiumIndex, symbolOptionalWeight(1, 10)),
+  "GET /fapi/v1/symbolConfig": route("SIGNED", symbolConfig, fixed(5)),
+  "GET /fapi/v2/balance": route("SIGNED", balance, fixed(5)),
+  "GET /fapi/v3/balance": route("SIGNED", balance, fixed(5)),
+  "GET /fapi/v2/positionRisk": route("SIGNED", positionRiskUmV2, fixed(5)),
+  "GET /fapi/v3/positionRisk": route("SIGNED", positionRiskUmV3, fixed(5)),
+};
+
+/** COIN-M-only routes, keyed "METHOD /full/path". */
+const CM_ONLY: Readonly<Record<string, Route>> = {
+  "GET /dapi/v1/premiumIndex": route("NONE", premiumIndex, fixed(10)),
+  "GET /dapi/v1/balance": route("SIGNED", balance),
+  "GET /dapi/v1/positionRisk": route("SIGNED", positionRiskCoin),
 };
 
 /** `/fapi/*` and `/futures/data/*` are USDⓈ-M, `/dapi/*` COIN-M; anything else is no Binance path. */
@@ -91,8 +118,8 @@ export function marketOf(path: string): Market | null {
 }
 
 export function findRoute(method: string, path: string): Route | undefined {
-  const umOnly = UM_ONLY[`${method} ${path}`];
-  if (umOnly !== undefined) return umOnly;
+  const oneMarket = UM_ONLY[`${method} ${path}`] ?? CM_ONLY[`${method} ${path}`];
+  if (oneMarket !== undefined) return oneMarket;
   const prefix = path.startsWith("/fapi/v1/")
     ? "/fapi/v1/"
     : path.startsWith("/dapi/v1/")

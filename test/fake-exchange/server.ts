@@ -74,11 +74,11 @@ export async function startServer(
     const rawQuery = queryAt === -1 ? "" : rawUrl.slice(queryAt + 1);
     const method = request.method ?? "GET";
     const rawBody = await readBody(request);
+    const headers = flattenHeaders(request);
     if (path.startsWith(CONTROL_PREFIX)) {
-      send(response, handleControlRequest(state, method, path, rawQuery, rawBody, streams));
+      send(response, handleControlRequest(state, method, path, rawQuery, rawBody, streams, headers));
       return;
     }
-    const headers = flattenHeaders(request);
     const reply = await handleExchangeRequest(state, { method, path, rawQuery, rawBody, headers }, wait);
     send(response, reply);
   }

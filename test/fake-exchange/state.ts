@@ -1,13 +1,15 @@
 // All mutable state of one fake exchange, and the context handed to endpoint handlers.
 
+import { type AccountBook, createAccountBook } from "./accounts.ts";
 import { type AlgoStore, createAlgoStore } from "./algo-orders.ts";
 import type { FaultQueue } from "./faults.ts";
 import { createListenKeyStore, DEFAULT_LISTEN_KEY_VALIDITY_MS, type ListenKeyStore } from "./listen-keys.ts";
 import { clearOrders, createOrderStore, type OrderStore } from "./orders.ts";
 import type { Params } from "./params.ts";
+import { createPriceBook, type PriceBook } from "./prices.ts";
 import type { Reply } from "./replies.ts";
 import { prepareKey, type RegisteredKey } from "./signature.ts";
-import type { FakeExchangeOptions, FakeKey, Market, RecordedRequest } from "./types.ts";
+import type { FakeExchangeOptions, FakeKey, FakeNotification, Market, RecordedRequest } from "./types.ts";
 import type { UserEventSink } from "./user-events.ts";
 import { createWeightState, resetWeights, type WeightState } from "./weights.ts";
 
@@ -20,6 +22,15 @@ export interface ExchangeState {
   readonly algo: AlgoStore;
   readonly listenKeys: ListenKeyStore;
   readonly weights: WeightState;
+  /** Per API key and market: position mode, leverage, margin type, balances, positions. */
+  readonly accounts: AccountBook;
+  /** Symbol prices moved by tests. */
+  readonly prices: PriceBook;
+  /** Enforce symbol filters on new orders (see FakeExchangeOptions.strictFilters). */
+  strictFilters: boolean;
+  readonly initialStrictFilters: boolean;
+  /** Requests to /__fake/notify/… (a stand-in webhook notification receiver). */
+  readonly notifications: FakeNotification[];
   /** Where user data events go (the stream side sets it); a no-op without streams. */
   userEvents: UserEventSink;
 }
@@ -34,6 +45,11 @@ export function createState(options: FakeExchangeOptions = {}): ExchangeState {
     algo: createAlgoStore(),
     listenKeys: createListenKeyStore(options.listenKeyValidityMs ?? DEFAULT_LISTEN_KEY_VALIDITY_MS),
     weights: createWeightState(),
+    accounts: createAccountBook(),
+    prices: createPriceBook(),
+    strictFilters: options.strictFilters ?? false,
+    initialStrictFilters: options.strictFilters ?? false,
+    notifications: [],
     userEvents: () => undefined,
   };
 }
@@ -48,7 +64,10 @@ export function registerKey(state: ExchangeState, key: FakeKey): void {
   state.keys.set(key.apiKey, prepareKey(key));
 }
 
-/** Clears orders, algo orders, listen keys, requests, faults, skew and weight counters; keeps API keys. */
+/**
+ * Clears orders, algo orders, listen keys, requests, faults, skew, weight counters, accounts, moved prices and
+ * notifications, and returns strictFilters to its initial value; keeps API keys.
+ */
 export function resetState(state: ExchangeState): void {
   clearOrders(state.orders.um);
   clearOrders(state.orders.cm);
@@ -58,6 +77,10 @@ export function resetState(state: ExchangeState): void {
   state.faults.length = 0;
   state.skewMs = 0;
   resetWeights(state.weights);
+  state.accounts.clear();
+  state.prices.clear();
+  state.strictFilters = state.initialStrictFilters;
+  state.notifications.length = 0;
 }
 
 export interface HandlerContext {

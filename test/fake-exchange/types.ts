@@ -50,6 +50,8 @@ export type OrderStatus = "NEW" | "PARTIALLY_FILLED" | "FILLED" | "CANCELED" | "
 export interface FakeOrder {
   market: Market;
   orderId: bigint;
+  /** The X-MBX-APIKEY that placed it: the account it belongs to. */
+  apiKey: string | null;
   clientOrderId: string;
   symbol: string;
   side: string;
@@ -82,6 +84,8 @@ export type AlgoStatus = "NEW" | "CANCELED" | "TRIGGERED" | "FINISHED" | "EXPIRE
 
 export interface FakeAlgoOrder {
   algoId: bigint;
+  /** The X-MBX-APIKEY that placed it: the account it belongs to. */
+  apiKey: string | null;
   clientAlgoId: string;
   algoType: string;
   orderType: string;
@@ -120,4 +124,54 @@ export interface FakeExchangeOptions {
   listenKeyValidityMs?: number;
   /** Initial market-stream options (Binance's values by default); reset() returns to these. */
   streams?: Partial<StreamOptions>;
+  /**
+   * Enforce the symbol filters on new orders (tick size, step size, min/max quantity and price, PERCENT_PRICE,
+   * USDⓈ-M MIN_NOTIONAL). Off by default so loose sample orders stay valid; reset() returns to this value.
+   */
+  strictFilters?: boolean;
+}
+
+/** An account's state as the control API shows it (GET /__fake/accounts). */
+export type FakeAccountSnapshot = {
+  apiKey: string;
+  market: Market;
+  dualSidePosition: boolean;
+  /** Effective leverage of every symbol of the market (default 20). */
+  leverage: Record<string, number>;
+  /** Effective margin type of every symbol of the market (default CROSSED). */
+  marginType: Record<string, "CROSSED" | "ISOLATED">;
+  /** Wallet and available balance of the market's main asset (USDT on USDⓈ-M, BTC on COIN-M). */
+  balance: string;
+  availableBalance: string;
+  /** Every asset the account holds. */
+  balances: Record<string, { balance: string; availableBalance: string }>;
+  /** Open (non-zero) positions; positionAmt is signed and exact ("0.01", "-3"). */
+  positions: { symbol: string; positionSide: string; positionAmt: string; entryPrice: string }[];
+};
+
+/** State to set directly (POST /__fake/accounts); omitted members stay as they are. */
+export interface FakeAccountSettings {
+  apiKey: string;
+  market: Market;
+  dualSidePosition?: boolean;
+  /** Asset that balance / availableBalance apply to (default: the market's main asset). */
+  asset?: string;
+  balance?: string;
+  availableBalance?: string;
+  leverage?: Record<string, number>;
+  marginType?: Record<string, "CROSSED" | "ISOLATED">;
+  /** Replaces the listed positions (positionSide default BOTH, entryPrice default the current price). */
+  positions?: { symbol: string; positionSide?: string; positionAmt: string; entryPrice?: string }[];
+}
+
+/** A request to POST /__fake/notify/<anything>: a stand-in for a webhook notification receiver. */
+export interface FakeNotification {
+  /** The full request path, e.g. "/__fake/notify/telegram". */
+  path: string;
+  /** The raw query string ("" when none). */
+  query: string;
+  contentType: string;
+  body: string;
+  headers: Record<string, string>;
+  at: number;
 }

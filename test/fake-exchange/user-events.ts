@@ -71,10 +71,18 @@ function orderUpdate(
   return stringifyJson(event);
 }
 
-/** ACCOUNT_UPDATE after a fill: the position of the order's symbol (one-way mode, this order alone). */
-export function accountUpdate(order: FakeOrder, now: number): string {
-  const signed = order.side === "SELL" ? `-${order.executedQty}` : order.executedQty;
-  const asset = order.market === "um" ? "USDT" : baseAsset(order);
+/** What a fill changed in the account: the position of the order's symbol and side, and the wallet. */
+export interface AccountChange {
+  asset: string;
+  walletBalance: string;
+  positionAmt: string;
+  entryPrice: string;
+  /** "cross" or "isolated". */
+  marginType: string;
+}
+
+/** ACCOUNT_UPDATE after a fill: the order's position as it now stands, and the margin asset's wallet. */
+export function accountUpdate(order: FakeOrder, now: number, change: AccountChange): string {
   const event: Json = {
     e: "ACCOUNT_UPDATE",
     E: now,
@@ -82,16 +90,16 @@ export function accountUpdate(order: FakeOrder, now: number): string {
     i: order.market === "um" ? undefined : "SfsR",
     a: {
       m: "ORDER",
-      B: [{ a: asset, wb: "10000.00000000", cw: "10000.00000000", bc: "0" }],
+      B: [{ a: change.asset, wb: change.walletBalance, cw: change.walletBalance, bc: "0" }],
       P: [
         {
           s: order.symbol,
-          pa: signed,
-          ep: order.avgPrice,
-          bep: order.avgPrice,
+          pa: change.positionAmt,
+          ep: change.entryPrice,
+          bep: change.entryPrice,
           cr: "0",
           up: "0",
-          mt: "cross",
+          mt: change.marginType,
           iw: "0",
           ps: order.positionSide,
         },

@@ -32,6 +32,50 @@ export interface StreamConnection {
   readonly violations: string[];
 }
 
+/** An account of the fake exchange (per API key and market). */
+export interface FakeAccount {
+  readonly apiKey: string;
+  readonly market: "um" | "cm";
+  readonly dualSidePosition: boolean;
+  readonly leverage: Readonly<Record<string, number>>;
+  readonly marginType: Readonly<Record<string, "CROSSED" | "ISOLATED">>;
+  /** Wallet and available balance of the main asset (USDT on USDⓈ-M, BTC on COIN-M). */
+  readonly balance: string;
+  readonly availableBalance: string;
+  readonly balances: Readonly<Record<string, { balance: string; availableBalance: string }>>;
+  /** Non-zero positions; positionAmt signed (short negative). */
+  readonly positions: readonly {
+    symbol: string;
+    positionSide: string;
+    positionAmt: string;
+    entryPrice: string;
+  }[];
+}
+
+/** Account state to set; members left out stay as they are. */
+export interface FakeAccountSettings {
+  apiKey: string;
+  market: "um" | "cm";
+  dualSidePosition?: boolean;
+  /** Asset that balance / availableBalance apply to (default the market's main asset). */
+  asset?: string;
+  balance?: string;
+  availableBalance?: string;
+  leverage?: Record<string, number>;
+  marginType?: Record<string, "CROSSED" | "ISOLATED">;
+  positions?: { symbol: string; positionSide?: string; positionAmt: string; entryPrice?: string }[];
+}
+
+/** A request the fake received on POST /__fake/notify/…. */
+export interface RecordedNotification {
+  readonly path: string;
+  readonly query: string;
+  readonly contentType: string;
+  readonly body: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly at: number;
+}
+
 export function fakeControl(baseUrl: string) {
   const call = async (method: string, path: string, body?: unknown): Promise<unknown> => {
     const response = await fetch(`${baseUrl}/__fake/${path}`, {
@@ -67,6 +111,18 @@ export function fakeControl(baseUrl: string) {
       call("POST", "user-events", { market, apiKey, payload }),
     orders: async (market: "um" | "cm") =>
       (await call("GET", `orders?market=${market}`)) as Record<string, unknown>[],
+    /** Enforces symbol filters (tick, step, min/max, PERCENT_PRICE, MIN_NOTIONAL) on new orders; reset turns it off. */
+    setStrict: (on: boolean) => call("POST", "strict", { on }),
+    /** Sets an account's state directly (position mode, balances, leverage, margin types, positions). */
+    setAccount: async (settings: FakeAccountSettings) =>
+      (await call("POST", "accounts", settings)) as FakeAccount,
+    account: async (apiKey: string, market: "um" | "cm") =>
+      (await call("GET", `accounts?${new URLSearchParams({ apiKey, market }).toString()}`)) as FakeAccount,
+    /** Moves a symbol's price (MARKET fills, mark price, tickers); reset restores it. */
+    setPrice: (market: "um" | "cm", symbol: string, price: string) =>
+      call("POST", "prices", { market, symbol, price }),
+    /** What was posted to `${baseUrl}/__fake/notify/<anything>`, in order. */
+    notifications: async () => (await call("GET", "notify")) as RecordedNotification[],
     streams: {
       /** Publishes `count` events on `stream`; returns their sequence numbers (as strings). */
       publish: async (stream: string, count = 1) =>

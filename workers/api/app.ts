@@ -1,4 +1,4 @@
-// The Hono application: health, stream tokens, the stream relay's WebSocket paths, the Binance REST surface,
+// The Hono application: health, stream tokens, webhooks, the stream relay's WebSocket paths, the Binance REST surface,
 // and one error handler that renders every refusal in Binance's error shape.
 
 import { Hono } from "hono";
@@ -6,6 +6,7 @@ import type { GatewayEnv } from "../env.ts";
 import { createLogger } from "../log.ts";
 import { type GatewayOptions, loadGatewayOptions } from "./config.ts";
 import { GatewayError, renderError } from "./errors.ts";
+import { alertStatus, receiveAlert } from "./hooks-route.ts";
 import { proxyRest } from "./rest-proxy.ts";
 import { connectStream, isStreamPath } from "./stream-connect.ts";
 import { mintTokenFor } from "./stream-token-route.ts";
@@ -21,6 +22,20 @@ app.get("/gateway/health", async (c) => {
 });
 
 app.post("/gateway/stream-token", async (c) => mintTokenFor(c.req.raw, await optionsOrThrow(c.env)));
+
+app.post("/hooks/:hookId", async (c) =>
+  receiveAlert(
+    c.req.raw,
+    c.env,
+    await optionsOrThrow(c.env),
+    c.req.param("hookId"),
+    createLogger(c.env.LOG_LEVEL),
+  ),
+);
+
+app.get("/hooks/:hookId/alerts/:alertId", async (c) =>
+  alertStatus(c.req.raw, c.env, await optionsOrThrow(c.env), c.req.param("hookId"), c.req.param("alertId")),
+);
 
 app.all("*", async (c) => {
   const options = await optionsOrThrow(c.env);

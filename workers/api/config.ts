@@ -8,6 +8,7 @@ import { ClientRegistry } from "../../shared/auth/registry.ts";
 import { relayKeyMac } from "../../shared/auth/relay-key.ts";
 import { streamTokenKey } from "../../shared/auth/stream-token.ts";
 import type { Market } from "../../shared/catalog/types.ts";
+import { type Hook, parseHooks } from "../../shared/hooks/config.ts";
 import { egressObjectName } from "../../shared/rest/egress-reply.ts";
 import { err, ok, type Result } from "../../shared/result.ts";
 
@@ -23,6 +24,8 @@ export interface GatewayOptions {
   readonly egressName: string;
   readonly locationHint: string | null;
   readonly relay: RelayAccessOptions;
+  /** WEBHOOKS by hook id. */
+  readonly hooks: ReadonlyMap<string, Hook>;
 }
 
 export interface RelayAccessOptions {
@@ -71,6 +74,7 @@ export function loadGatewayOptions(env: GatewayEnv): Promise<Result<GatewayOptio
     env.RELAY_PUBLIC,
     env.RELAY_ALLOWED_ORIGINS,
     env.RELAY_TOKEN_TTL_SECONDS,
+    env.WEBHOOKS,
   ].join("\u0000");
   if (cachedGateway?.key !== key) cachedGateway = { key, options: readGatewayOptions(env) };
   return cachedGateway.options;
@@ -86,6 +90,12 @@ async function readGatewayOptions(env: GatewayEnv): Promise<Result<GatewayOption
       return err(
         `GATEWAY_CLIENTS: client "${client.name}" acts for account "${client.account}", which BINANCE_ACCOUNTS does not define`,
       );
+  }
+  const hooks = parseHooks(env.WEBHOOKS);
+  if (!hooks.ok) return err(hooks.error.message);
+  for (const hook of hooks.value.values()) {
+    if (hook.account !== MAIN_ACCOUNT && !accounts.value.has(hook.account))
+      return err(`WEBHOOKS["${hook.id}"]: account "${hook.account}" is not defined in BINANCE_ACCOUNTS`);
   }
   const timeoutMs = readInteger("UPSTREAM_TIMEOUT_MS", env.UPSTREAM_TIMEOUT_MS, 10_000, 100, 120_000);
   if (!timeoutMs.ok) return timeoutMs;
@@ -128,6 +138,7 @@ async function readGatewayOptions(env: GatewayEnv): Promise<Result<GatewayOption
       tokenKey: await streamTokenKey(env.GATEWAY_CLIENTS),
       relayKeyMac: await relayKeyMac(env.GATEWAY_CLIENTS ?? ""),
     },
+    hooks: hooks.value,
   });
 }
 

@@ -41,7 +41,7 @@ export async function readIncoming(request: Request, maxBodyBytes: number): Prom
   return { rawQuery, rawBody, query: query.value, body: body.value, bodyKind: "form" };
 }
 
-async function readBodyText(request: Request, limit: number): Promise<string> {
+export async function readBodyText(request: Request, limit: number): Promise<string> {
   const declared = Number(request.headers.get("Content-Length") ?? "0");
   if (declared > limit) throw new GatewayError({ kind: "body-too-large", limit });
   if (request.body === null) return "";
