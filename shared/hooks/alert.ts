@@ -4,7 +4,7 @@
 // README, unknown fields are ignored (templates carry comments and chart data), and every problem is one clear
 // sentence naming the field.
 
-import { type JsonValue, parseJson } from "../encoding/json-raw.ts";
+import { type JsonValue, parseJson, stringifyJson } from "../encoding/json-raw.ts";
 import { err, ok, type Result } from "../result.ts";
 import { compare, type Decimal, parseDecimal, ZERO } from "./decimal.ts";
 
@@ -47,7 +47,8 @@ export interface ReceivedAlert {
   readonly alert: Result<Alert, string>;
 }
 
-const ID = /^[A-Za-z0-9._:/@#-]{1,64}$/;
+/** Printable ASCII, no leading or trailing space: TradingView's "{{strategy.order.id}}-{{timenow}}" fits. */
+const ID = /^[\x21-\x7e]([\x20-\x7e]{0,62}[\x21-\x7e])?$/;
 
 /** Reads the passphrase and the alert from a request body; `fallbackId` names an alert that has no `id`. */
 export function readAlert(
@@ -76,8 +77,7 @@ export function readAlert(
 
 function readFields(fields: Map<string, JsonValue>, fallbackId: string): Result<Alert, string> {
   const idText = scalar(fields.get("id"));
-  if (idText !== null && !ID.test(idText))
-    return err("id must be 1 to 64 characters of letters, digits and . _ : / @ # -");
+  if (idText !== null && !ID.test(idText)) return err("id must be 1 to 64 printable characters");
   const time = readTime(fields.get("time"));
   if (typeof time === "string") return err(time);
   const action = scalar(fields.get("action"))?.toLowerCase() ?? "";
@@ -150,6 +150,16 @@ function readFields(fields: Map<string, JsonValue>, fallbackId: string): Result<
     takeProfit,
     stopLoss,
     positionSide: sideText === "LONG" || sideText === "SHORT" ? sideText : null,
+  });
+}
+
+/** The body as it is kept at rest: the same alert, without its passphrase (numbers keep their text). */
+export function withoutPassphrase(body: string): string {
+  const parsed = parseJson(body);
+  if (!parsed.ok || parsed.value.kind !== "object") return body;
+  return stringifyJson({
+    kind: "object",
+    entries: parsed.value.entries.filter(([name]) => name !== "passphrase"),
   });
 }
 

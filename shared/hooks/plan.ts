@@ -32,6 +32,8 @@ export interface SymbolRules {
   readonly stepSize: Decimal;
   readonly minQty: Decimal;
   readonly maxQty: Decimal;
+  /** MARKET_LOT_SIZE's maxQty: market orders are bound by it (often below LOT_SIZE's). */
+  readonly marketMaxQty: Decimal;
   /** USDⓈ-M MIN_NOTIONAL, or null (COIN-M). */
   readonly minNotional: Decimal | null;
   /** COIN-M contract size in USD, or null (USDⓈ-M). */
@@ -108,8 +110,13 @@ export function planAlert(
     return ok(steps);
   }
   const leverage = alert.leverage ?? account.leverage;
-  const reference =
-    alert.type === "LIMIT" && alert.price !== null ? roundToStep(alert.price, rules.tickSize) : price;
+  const limit =
+    alert.type === "LIMIT" && alert.price !== null ? roundToStep(alert.price, rules.tickSize) : null;
+  // Sizes and limits use the higher of the limit price and the market: a marketable limit order fills at the
+  // market, and the higher price never understates what an order is worth.
+  const reference = limit !== null && compare(limit, price) > 0 ? limit : price;
+  // Brackets are placed around where the entry fills: the limit price, or the market.
+  const entry = limit ?? price;
   const sized = (size: Size | null, whole: Decimal) =>
     contracts(size, whole, market, rules, reference, leverage, account);
   const intents = orderIntents(alert, account, sized);
@@ -121,12 +128,14 @@ export function planAlert(
   if (!isZero(opening) && leverage > hook.maxLeverage)
     return err(`leverage ${leverage} is above the hook's maxLeverage ${hook.maxLeverage}`);
   for (const intent of orders) {
-    const problem = checkOrder(intent, hook, rules, reference, market);
+    const problem = checkOrder(intent, alert.type, hook, rules, reference, market);
     if (problem !== null) return err(problem);
   }
 
   const steps: Step[] = [];
-  if (alert.leverage !== null && alert.leverage !== account.leverage)
+  // Settings only before an order that opens: a close must never wait on (or be refused for) a margin change.
+  const opensSomething = !isZero(opening);
+  if (opensSomething && alert.leverage !== null && alert.leverage !== account.leverage)
     steps.push(
       step(
         "leverage",
@@ -139,7 +148,7 @@ export function planAlert(
         `set ${symbol} leverage to ${alert.leverage}x`,
       ),
     );
-  if (alert.marginType !== null && alert.marginType !== account.marginType)
+  if (opensSomething && alert.marginType !== null && alert.marginType !== account.marginType)
     steps.push(
       step(
         "marginType",
@@ -154,7 +163,7 @@ export function planAlert(
     );
   for (const intent of orders) steps.push(orderStep(intent, alert, rules, reference, market, prefix));
 
-  const brackets = bracketSteps(alert, orders, rules, reference, market, prefix, account.hedge);
+  const brackets = bracketSteps(alert, orders, rules, entry, market, prefix, account.hedge);
   if (!brackets.ok) return brackets;
   steps.push(...brackets.value);
   return ok(steps);
@@ -248,6 +257,8 @@ function orderIntents(
       const natural: PositionSide = action === "buy" ? "LONG" : "SHORT";
       const reducing: PositionSide = action === "buy" ? "SHORT" : "LONG";
       const positionSide = wanted ?? (alert.reduceOnly ? reducing : natural);
+      if (positionSide === natural && alert.reduceOnly)
+        return err(`reduceOnly ${action} on the ${natural} side would open a position, not reduce one`);
       if (positionSide === natural) return ok([open(side, positionSide, size.value)]);
       const held = positionSide === "LONG" ? account.long : account.short;
       if (isZero(held)) return err(`${action}: no ${positionSide} position to reduce`);
@@ -349,14 +360,16 @@ function notionalOf(quantity: Decimal, market: Market, rules: SymbolRules, price
 /** Why an order may not go, or null. */
 function checkOrder(
   intent: OrderIntent,
+  type: "MARKET" | "LIMIT",
   hook: Hook,
   rules: SymbolRules,
   price: Decimal,
   market: Market,
 ): string | null {
   const quote = market === "um" ? "USDT" : "USD";
-  if (compare(intent.quantity, rules.maxQty) > 0)
-    return `quantity ${formatShort(intent.quantity)} is above ${rules.symbol}'s maximum ${formatShort(rules.maxQty)}`;
+  const maxQty = type === "MARKET" ? rules.marketMaxQty : rules.maxQty;
+  if (compare(intent.quantity, maxQty) > 0)
+    return `quantity ${formatShort(intent.quantity)} is above ${rules.symbol}'s maximum ${formatShort(maxQty)}${type === "MARKET" ? " for market orders" : ""}`;
   if (isZero(intent.opening)) return null;
   const notional = notionalOf(intent.quantity, market, rules, price);
   if (rules.minNotional !== null && compare(notional, rules.minNotional) < 0)
@@ -425,7 +438,8 @@ function bracketSteps(
     const above = (kind === "TAKE_PROFIT_MARKET") === long;
     const price = triggerPrice(trigger, reference, above, rules.tickSize);
     const name = kind === "TAKE_PROFIT_MARKET" ? "takeProfit" : "stopLoss";
-    if (compare(price, reference) > 0 !== above)
+    const position = compare(price, reference);
+    if (above ? position <= 0 : position >= 0)
       return err(
         `${name} ${formatShort(price)} must be ${above ? "above" : "below"} the entry ${formatShort(reference)} for a ${long ? "long" : "short"}`,
       );

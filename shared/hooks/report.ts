@@ -12,7 +12,7 @@ export type AlertStatus =
   | "partial"
   /** Nothing was placed: a limit, a rule or the exchange's state said no. */
   | "refused"
-  /** Binance refused the first order call: nothing of the order was placed. */
+  /** Nothing of the order was placed: Binance refused its first call, or the account could not be read. */
   | "failed"
   /** Binance did not confirm an order and the gateway could not settle it: query its client order id. */
   | "unknown"
@@ -31,6 +31,8 @@ export interface StepReport {
   /** Notional it opens (decimal text; "0" for reducing, closing and settings), counted per minute once placed. */
   readonly opens: string;
   status: StepStatus;
+  /** When it was first sent (ms). */
+  sentAt?: number;
   httpStatus?: number;
   /** Binance's answer, as text. */
   response?: string;

@@ -36,6 +36,7 @@ const UM_RULES: SymbolRules = {
   stepSize: decimal("0.001"),
   minQty: decimal("0.001"),
   maxQty: decimal("1000"),
+  marketMaxQty: decimal("120"),
   minNotional: decimal("100"),
   contractSize: null,
 };
@@ -45,6 +46,7 @@ const CM_RULES: SymbolRules = {
   stepSize: decimal("1"),
   minQty: decimal("1"),
   maxQty: decimal("1000000"),
+  marketMaxQty: decimal("1000000"),
   minNotional: null,
   contractSize: decimal("100"),
 };
@@ -238,6 +240,32 @@ describe("plans, one-way mode", () => {
     expect(plan({ action: "close" }, account({ both: decimal("0.5"), leverage: 100 }))).toEqual([
       "POST /fapi/v1/order symbol=BTCUSDT&side=SELL&type=MARKET&quantity=0.5&reduceOnly=true",
     ]);
+  });
+});
+
+describe("plans that must not overreach", () => {
+  it("never changes leverage or margin before a close, and refuses a reduce-only order that would open", () => {
+    const hook = hookOf({ defaults: { leverage: 5, marginType: "isolated" } });
+    expect(plan({ action: "close" }, account({ both: decimal("0.020") }), hook)).toEqual([
+      "POST /fapi/v1/order symbol=BTCUSDT&side=SELL&type=MARKET&quantity=0.020&reduceOnly=true",
+    ]);
+    const hedge = account({ hedge: true, long: decimal("0.020") });
+    expect(plan({ action: "buy", quantity: "0.01", reduceOnly: true, positionSide: "long" }, hedge)).toBe(
+      "reduceOnly buy on the LONG side would open a position, not reduce one",
+    );
+  });
+
+  it("values a marketable limit order at the market, and bounds market orders by MARKET_LOT_SIZE", () => {
+    // 1000 USDT with a sell limit at 30000 while the market is 60000: it fills near 60000, so 0.016, not 0.033.
+    expect(plan({ action: "sell", notional: 1000, type: "limit", price: 30000 })).toEqual([
+      "POST /fapi/v1/order symbol=BTCUSDT&side=SELL&type=LIMIT&timeInForce=GTC&price=30000.00&quantity=0.016",
+    ]);
+    expect(plan({ action: "buy", quantity: 121 }, account(), hookOf({ maxNotional: 10_000_000 }))).toBe(
+      "quantity 121 is above BTCUSDT's maximum 120 for market orders",
+    );
+    expect(plan({ action: "buy", quantity: "0.01", stopLoss: "60000" })).toBe(
+      "stopLoss 60000 must be below the entry 60000 for a long",
+    );
   });
 });
 

@@ -1,9 +1,11 @@
 // Webhooks against the fake exchange: every action in one-way and hedge mode, each size mode with rounding,
 // brackets, exactly-once under 50 concurrent deliveries, refusals that place nothing, the kill switch, dry run,
 // outcome notifications and the status endpoint.
-import { exports } from "cloudflare:workers";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
 import { beforeEach, describe, expect, inject, it } from "vitest";
-import type { AlertReport } from "../../shared/hooks/report.ts";
+import { type AlertReport, stepClientId } from "../../shared/hooks/report.ts";
+import { signedQuery } from "../support/client-signing.ts";
 import { CLIENTS, REAL_KEYS } from "../support/credentials.ts";
 import { fakeControl } from "../support/fake-control.ts";
 import { HOOK_PASSPHRASE } from "../support/test-hooks.ts";
@@ -76,7 +78,11 @@ async function finished(hook: string, id: string): Promise<AlertReport> {
 async function placed(market: "um" | "cm" = "um", apiKey: string = MAIN): Promise<string[]> {
   const requests = (await fake.requests()).filter(
     (r) =>
-      r.method === "POST" && r.apiKey === apiKey && /\/(order|algoOrder)$/.test(r.path) && r.status === 200,
+      r.method === "POST" &&
+      r.apiKey === apiKey &&
+      r.path.startsWith(market === "um" ? "/fapi/" : "/dapi/") &&
+      /\/(order|algoOrder)$/.test(r.path) &&
+      r.status === 200,
   );
   return requests.map((r) => {
     const p = new URLSearchParams(r.rawQuery || r.rawBody);
@@ -275,6 +281,131 @@ describe("exactly once", () => {
     });
     const report = await run("tv", { action: "buy", quantity: "0.01" });
     expect(report.status, report.reason ?? "").toBe("done");
+    expect((await fake.orders("um")).map((o) => o.clientOrderId)).toEqual([report.steps[0]?.clientOrderId]);
+  });
+});
+
+describe("a desk restarted mid-alert", () => {
+  /** Leaves the desk as if it stopped while sending step 0 of an alert: the step recorded as "sending". */
+  async function interrupted(body: Record<string, unknown>, clientOrderId: string) {
+    const desk = env.ORDER_DESK.getByName("desk:main:um:default");
+    const report: AlertReport = {
+      hook: "tv",
+      id: String(body.id),
+      receivedAt: Date.now(),
+      status: "running",
+      action: "buy",
+      symbol: "BTCUSDT",
+      reason: null,
+      finishedAt: null,
+      steps: [
+        {
+          summary: "BUY 0.010 BTCUSDT at market",
+          method: "POST",
+          path: "/fapi/v1/order",
+          params: [
+            ["symbol", "BTCUSDT"],
+            ["side", "BUY"],
+            ["type", "MARKET"],
+            ["quantity", "0.010"],
+          ],
+          clientOrderId,
+          opens: "600",
+          status: "sending",
+        },
+      ],
+    };
+    await runInDurableObject(desk, async (_instance, state) => {
+      state.storage.sql.exec(
+        "INSERT INTO alerts (hook, id, received_at, body, status, report) VALUES (?, ?, ?, ?, ?, ?)",
+        report.hook,
+        report.id,
+        report.receivedAt,
+        JSON.stringify(body),
+        report.status,
+        JSON.stringify(report),
+      );
+      // The alarm the desk set when it started the alert, which brings it back after a stop.
+      await state.storage.setAlarm(Date.now());
+    });
+    expect(await runDurableObjectAlarm(desk)).toBe(true);
+    return finished("tv", report.id);
+  }
+
+  it("finds the order it sent before stopping instead of placing it again", async () => {
+    const body = alertBody({ action: "buy", quantity: "0.01" });
+    const clientOrderId = await stepClientId("tv", String(body.id), 0);
+    // The order reached Binance before the desk stopped.
+    const params = `symbol=BTCUSDT&side=BUY&type=MARKET&quantity=0.010&newClientOrderId=${clientOrderId}`;
+    const sent = await gateway(`/fapi/v1/order?${await signedQuery(CLIENTS.trader.apiSecret, params)}`, {
+      method: "POST",
+      headers: { "X-MBX-APIKEY": CLIENTS.trader.apiKey },
+    });
+    expect(sent.status).toBe(200);
+    const report = await interrupted(body, clientOrderId);
+    expect([report.status, report.steps[0]?.status]).toEqual(["done", "ok"]);
+    expect(await placed()).toEqual(["BUY - MARKET 0.010"]);
+  });
+
+  it("keeps working off its queue after an alarm found it empty", async () => {
+    await run("tv", { action: "buy", quantity: "0.01" });
+    const desk = env.ORDER_DESK.getByName("desk:main:um:default");
+    await runInDurableObject(desk, async (_instance, state) => state.storage.setAlarm(Date.now()));
+    expect(await runDurableObjectAlarm(desk)).toBe(true);
+    expect((await run("tv", { action: "buy", quantity: "0.01" })).status).toBe("done");
+  });
+
+  it("refuses an alert that grew too old waiting for its turn", async () => {
+    const body = alertBody({ action: "buy", quantity: "0.01", time: Date.now() - 61_000 });
+    const desk = env.ORDER_DESK.getByName("desk:main:um:default");
+    await runInDurableObject(desk, async (_instance, state) => {
+      const report = {
+        hook: "tv",
+        id: body.id,
+        receivedAt: Date.now() - 30_000,
+        status: "queued",
+        action: null,
+        symbol: null,
+        reason: null,
+        steps: [],
+        finishedAt: null,
+      };
+      state.storage.sql.exec(
+        "INSERT INTO alerts (hook, id, received_at, body, status, report) VALUES (?, ?, ?, ?, 'queued', ?)",
+        "tv",
+        String(body.id),
+        report.receivedAt,
+        JSON.stringify(body),
+        JSON.stringify(report),
+      );
+      await state.storage.setAlarm(Date.now());
+    });
+    expect(await runDurableObjectAlarm(desk)).toBe(true);
+    const report = await finished("tv", String(body.id));
+    expect([report.status, report.reason]).toEqual([
+      "refused",
+      expect.stringMatching(/^the alert was 6\d s old when its turn came, above maxLagSeconds 60$/),
+    ]);
+    expect(await placed()).toEqual([]);
+  });
+
+  it("keeps no passphrase at rest", async () => {
+    const report = await run("tv", { action: "buy", quantity: "0.01" });
+    const desk = env.ORDER_DESK.getByName("desk:main:um:default");
+    const stored = await runInDurableObject(
+      desk,
+      async (_instance, state) =>
+        state.storage.sql.exec<{ body: string }>("SELECT body FROM alerts WHERE id = ?", report.id).one()
+          .body,
+    );
+    expect(stored).toContain('"action":"buy"');
+    expect(stored).not.toContain(HOOK_PASSPHRASE);
+  });
+
+  it("sends the order when Binance never got it", async () => {
+    const body = alertBody({ action: "buy", quantity: "0.01" });
+    const report = await interrupted(body, await stepClientId("tv", String(body.id), 0));
+    expect(report.status).toBe("done");
     expect((await fake.orders("um")).map((o) => o.clientOrderId)).toEqual([report.steps[0]?.clientOrderId]);
   });
 });

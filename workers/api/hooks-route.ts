@@ -36,9 +36,9 @@ export async function receiveAlert(
     log.log("warn", "hook passphrase refused", { hook: hook.id, source });
     throw new GatewayError({ kind: "hook-passphrase" });
   }
+  if (!hook.enabled) throw new GatewayError({ kind: "hook-disabled", hookId: hook.id });
   if (!read.alert.ok) throw new GatewayError({ kind: "alert-invalid", message: read.alert.error });
   const alert = read.alert.value;
-  if (!hook.enabled) throw new GatewayError({ kind: "hook-disabled", hookId: hook.id });
   const age = received - alert.time;
   if (Math.abs(age) > hook.maxLagMs)
     throw new GatewayError({ kind: "alert-stale", ageMs: age, maxLagMs: hook.maxLagMs });

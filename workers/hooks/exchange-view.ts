@@ -59,6 +59,7 @@ function parseSymbol(entry: ExchangeSymbol, market: Market): SymbolInfo | null {
   const stepSize = number(lot?.stepSize);
   const minQty = number(lot?.minQty);
   const maxQty = number(lot?.maxQty);
+  const marketMaxQty = number(filter("MARKET_LOT_SIZE")?.maxQty);
   if (tickSize === null || stepSize === null || minQty === null || maxQty === null) return null;
   const contractSize = market === "cm" ? parseDecimal(String(entry.contractSize ?? "")) : null;
   if (market === "cm" && contractSize === null) return null;
@@ -69,6 +70,7 @@ function parseSymbol(entry: ExchangeSymbol, market: Market): SymbolInfo | null {
       stepSize,
       minQty,
       maxQty,
+      marketMaxQty: marketMaxQty ?? maxQty,
       minNotional: market === "um" ? number(filter("MIN_NOTIONAL")?.notional) : null,
       contractSize,
     },
@@ -119,7 +121,10 @@ export async function accountView(
   const magnitude = (value: Decimal) =>
     value.units < 0n ? { units: -value.units, scale: value.scale } : value;
   const first = mine[0];
-  const leverage = Number(first?.leverage ?? 20);
+  const leverage = Number(first?.leverage);
+  // Without the symbol's leverage the hook's maxLeverage cannot be checked: better no order than a guess.
+  if (first === undefined || !Number.isInteger(leverage) || leverage < 1)
+    throw new Error(`Binance gave no leverage for ${symbol} in positionRisk`);
   let availableBalance = ZERO;
   if (needBalance) {
     const balances = (await calls.read(market === "um" ? "/fapi/v2/balance" : "/dapi/v1/balance", [])) as {
@@ -135,7 +140,7 @@ export async function accountView(
     both: amount("BOTH"),
     long: magnitude(amount("LONG")),
     short: magnitude(amount("SHORT")),
-    leverage: Number.isInteger(leverage) && leverage > 0 ? leverage : 20,
+    leverage,
     marginType: String(first?.marginType ?? "cross").toLowerCase() === "isolated" ? "ISOLATED" : "CROSSED",
     availableBalance,
   };

@@ -6,7 +6,7 @@
 // desk restarted mid-alert looks an in-flight order up by that id instead of placing it twice.
 
 import { DurableObject } from "cloudflare:workers";
-import { readAlert } from "../../shared/hooks/alert.ts";
+import { readAlert, withoutPassphrase } from "../../shared/hooks/alert.ts";
 import { type Hook, parseHooks } from "../../shared/hooks/config.ts";
 import { add, compare, format, formatShort, isZero, parseDecimal, ZERO } from "../../shared/hooks/decimal.ts";
 import { planAlert, type Step } from "../../shared/hooks/plan.ts";
@@ -24,6 +24,8 @@ import { accountView, lastPrice, RulesCache } from "./exchange-view.ts";
 
 /** Binance answers that mean the setting is already what was asked. */
 const ALREADY_SET = new Set([-4046, -4059]);
+/** How long an order request can still be on its way to Binance (the egress deadline and retries, with margin). */
+const SETTLE_MS = 30_000;
 /** Binance's "order does not exist" (looking up an order sent before a restart). */
 const NO_SUCH_ORDER = new Set([-2013, -2011]);
 
@@ -52,7 +54,7 @@ export class OrderDesk extends DurableObject<GatewayEnv> {
       steps: [],
       finishedAt: null,
     };
-    const inserted = this.#storage.insert({ hook, id, body, report });
+    const inserted = this.#storage.insert({ hook, id, body: withoutPassphrase(body), report });
     if (inserted) {
       // The alarm is the backstop: if the object is evicted before the queue is worked off, it comes back.
       await this.ctx.storage.setAlarm(Date.now() + 5000);
@@ -72,36 +74,48 @@ export class OrderDesk extends DurableObject<GatewayEnv> {
 
   /** Works the queue off, one alert at a time; concurrent callers share the one run. */
   #drain(): Promise<void> {
-    this.#draining ??= (async () => {
-      try {
-        for (let row = this.#storage.next(); row !== null; row = this.#storage.next()) {
-          const report = row.report;
-          // Should the object stop mid-alert, its alarm brings it back to finish the alert.
-          await this.ctx.storage.setAlarm(Date.now() + 30_000);
-          try {
-            await this.#run(row.body, report);
-          } catch (error) {
-            report.status = report.steps.some((s) => s.status === "ok") ? "partial" : "failed";
-            report.reason = error instanceof Error ? error.message : "internal error";
-          }
-          report.finishedAt = Date.now();
-          this.#storage.save(report);
-          this.#notify(report);
-        }
-      } finally {
-        this.#draining = null;
-      }
-    })();
-    return this.#draining;
+    if (this.#draining !== null) return this.#draining;
+    const run = this.#work();
+    this.#draining = run;
+    void run.finally(() => {
+      if (this.#draining === run) this.#draining = null;
+    });
+    return run;
   }
 
-  async #run(body: string, report: AlertReport): Promise<void> {
+  async #work(): Promise<void> {
+    // Yield first, so #draining is set before any of this runs (an empty queue would otherwise finish at once).
+    await Promise.resolve();
+    for (let row = this.#storage.next(); row !== null; row = this.#storage.next()) {
+      const report = row.report;
+      // Should the object stop mid-alert, its alarm brings it back to finish the alert.
+      await this.ctx.storage.setAlarm(Date.now() + 30_000);
+      let later: number | null = null;
+      try {
+        later = await this.#run(row.body, report);
+      } catch (error) {
+        settle(report, error instanceof Error ? error.message : "internal error");
+      }
+      if (later !== null) {
+        // A step may still be in flight from before a restart: this alert (and the queue behind it) waits.
+        this.#storage.save(report);
+        await this.ctx.storage.setAlarm(later);
+        return;
+      }
+      report.finishedAt = Date.now();
+      this.#storage.save(report);
+      this.#notify(report);
+    }
+  }
+
+  /** Runs an alert; returns when to try again if it must wait (a step possibly still in flight), else null. */
+  async #run(body: string, report: AlertReport): Promise<number | null> {
     const hooks = parseHooks(this.env.WEBHOOKS);
     const hook = hooks.ok ? hooks.value.get(report.hook) : undefined;
-    if (hook === undefined) return refuse(report, "the hook is no longer configured");
-    if (!hook.enabled) return refuse(report, `hook ${hook.id} is disabled (kill switch)`);
+    if (hook === undefined) return settle(report, "the hook is no longer configured");
+    if (!hook.enabled) return settle(report, `hook ${hook.id} is disabled (kill switch)`);
     const read = readAlert(body, hook.defaults, report.id);
-    if (!read.alert.ok) return refuse(report, read.alert.error);
+    if (!read.alert.ok) return settle(report, read.alert.error);
     const alert = read.alert.value;
     report.action = alert.action;
     report.symbol = alert.symbol;
@@ -110,6 +124,15 @@ export class OrderDesk extends DurableObject<GatewayEnv> {
 
     const hint = String(this.env.BINANCE_LOCATION_HINT ?? "").trim() || null;
     const calls = new BinanceCalls(this.env, hook.account, hook.market, hint);
+    const sent = report.steps.some((step) => step.status !== "planned");
+    // The age is checked again here: an alert that waited (a backlog, a restart) is not placed late. Once a step
+    // went out, the rest (brackets protecting an entry) is finished whatever the age.
+    const age = Date.now() - alert.time;
+    if (!sent && age > hook.maxLagMs)
+      return settle(
+        report,
+        `the alert was ${Math.round(age / 1000)} s old when its turn came, above maxLagSeconds ${hook.maxLagMs / 1000}`,
+      );
     let steps: Step[];
     if (report.steps.length > 0) {
       // Resumed after a restart: the plan made then is finished, not made again from a changed account.
@@ -117,17 +140,17 @@ export class OrderDesk extends DurableObject<GatewayEnv> {
     } else {
       const info = await this.#rules.get(calls, hook.market, alert.symbol, Date.now());
       if (info === null)
-        return refuse(
+        return settle(
           report,
           `${alert.symbol} is not a trading symbol on Binance ${hook.market === "um" ? "USDⓈ-M" : "COIN-M"}`,
         );
       const price = await lastPrice(calls, hook.market, alert.symbol);
       const account = await accountView(calls, hook.market, info, alert.size?.kind === "percent");
       const plan = planAlert(hook, alert, info.rules, price, account);
-      if (!plan.ok) return refuse(report, plan.error);
+      if (!plan.ok) return settle(report, plan.error);
       steps = plan.value;
       const limit = this.#minuteLimit(hook, steps);
-      if (limit !== null) return refuse(report, limit);
+      if (limit !== null) return settle(report, limit);
       report.steps = await Promise.all(
         steps.map(async (step, index) => ({
           summary: step.summary,
@@ -141,27 +164,34 @@ export class OrderDesk extends DurableObject<GatewayEnv> {
       );
       if (hook.dryRun) {
         report.status = "dry-run";
-        return;
+        return null;
       }
       this.#storage.save(report);
     }
-    await this.#execute(hook, report, calls);
+    return this.#execute(hook, report, calls);
   }
 
   /** Sends the planned steps in order; stops at the first one Binance refuses. */
-  async #execute(hook: Hook, report: AlertReport, calls: BinanceCalls): Promise<void> {
+  async #execute(hook: Hook, report: AlertReport, calls: BinanceCalls): Promise<number | null> {
     for (const step of report.steps) {
       if (step.status === "ok" || step.status === "skipped") continue;
       const resumed = step.status === "sending";
+      // A step sent before a restart may still be on its way through the egress object: it is looked up only
+      // once that request can no longer reach Binance, so a lookup that finds nothing really means "not placed".
+      const settledAt = (step.sentAt ?? 0) + SETTLE_MS;
+      if (resumed && step.clientOrderId !== null && Date.now() < settledAt) return settledAt;
       step.status = "sending";
+      if (!resumed) step.sentAt = Date.now();
       this.#storage.save(report);
       const result = await this.#send(calls, step, resumed);
       step.httpStatus = result.kind === "unknown" ? 0 : result.status;
       step.response = result.body;
+      const opens = parseDecimal(step.opens) ?? ZERO;
+      // What may have opened counts against the per-minute limit: placed, or not known not to be.
+      if (result.kind !== "refused" && !isZero(opens))
+        this.#storage.recordOpened(hook.id, Date.now(), format(opens));
       if (result.kind === "ok" || (result.kind === "refused" && ALREADY_SET.has(result.code ?? 0))) {
         step.status = "ok";
-        const opens = parseDecimal(step.opens) ?? ZERO;
-        if (!isZero(opens)) this.#storage.recordOpened(hook.id, Date.now(), format(opens));
         this.#storage.save(report);
         continue;
       }
@@ -176,9 +206,10 @@ export class OrderDesk extends DurableObject<GatewayEnv> {
         report.reason = `Binance refused "${step.summary}": ${messageOf(result.body)}${placedBefore ? " (earlier orders of this alert were placed: check the position)" : ""}`;
       }
       for (const later of report.steps) if (later.status === "planned") later.status = "skipped";
-      return;
+      return null;
     }
     report.status = "done";
+    return null;
   }
 
   /** Sends a step; one that was in flight when the desk stopped is first looked up by its client order id. */
@@ -244,7 +275,21 @@ function placesOrder(step: Step): boolean {
   return step.kind === "order" || step.kind === "bracket";
 }
 
-function refuse(report: AlertReport, reason: string): void {
-  report.status = "refused";
+/**
+ * Ends an alert that cannot go on, with the status its steps call for: "refused" if nothing was sent,
+ * "unknown" if a step's fate is open, "partial" if orders were placed.
+ */
+function settle(report: AlertReport, reason: string): null {
+  for (const step of report.steps) if (step.status === "planned") step.status = "skipped";
+  const sending = report.steps.some((step) => step.status === "sending");
+  const placed = report.steps.some((step) => step.status === "ok" && step.clientOrderId !== null);
+  report.status = sending
+    ? "unknown"
+    : placed
+      ? "partial"
+      : report.steps.some((s) => s.status === "ok")
+        ? "failed"
+        : "refused";
   report.reason = reason;
+  return null;
 }
