@@ -5,8 +5,15 @@ import { enqueueFault } from "./faults.ts";
 import { type Json, rawNumber } from "./json.ts";
 import { active, expireListenKey, forgetListenKey } from "./listen-keys.ts";
 import { jsonReply, okJson, type Reply } from "./replies.ts";
-import { type ExchangeState, registerKey, resetState, serverTime } from "./state.ts";
-import type { FakeAlgoOrder, FakeKey, FakeOrder, Market } from "./types.ts";
+import { type ExchangeState, registerKey, resetState, serverTime, simulationOf } from "./state.ts";
+import type {
+  FakeAlgoOrder,
+  FakeKey,
+  FakeOrder,
+  Market,
+  SimulationOptions,
+  SimulationStatus,
+} from "./types.ts";
 import { handleStreamControl } from "./ws-control.ts";
 import type { StreamHub } from "./ws-server.ts";
 
@@ -45,6 +52,18 @@ function eachItem(body: unknown, apply: (item: unknown) => void): void {
 function asKey(item: unknown): FakeKey {
   if (typeof item !== "object" || item === null) throw new Error("key must be a JSON object");
   return item as FakeKey;
+}
+
+/** POST /__fake/sim {"on": true, "symbols"?, "tradesPerSecond"?, "seed"?} (re)starts it; {"on": false} stops it. */
+function writeSimulation(state: ExchangeState, body: unknown): SimulationStatus {
+  if (typeof body !== "object" || body === null || Array.isArray(body) || !("on" in body))
+    throw new Error('expected {"on": true|false, "symbols"?: [...], "tradesPerSecond"?: <n>, "seed"?: <n>}');
+  const { on, ...options } = body as { on: unknown } & SimulationOptions;
+  if (typeof on !== "boolean") throw new Error('"on" must be true or false');
+  const simulation = simulationOf(state);
+  if (on) return simulation.start(options);
+  simulation.stop();
+  return simulation.status();
 }
 
 function setClock(state: ExchangeState, body: unknown): Reply {
@@ -105,6 +124,10 @@ function route(
       return okJson(writeAccount(state, body));
     case "POST prices":
       return okJson(writePrice(state, body));
+    case "POST sim":
+      return okJson(writeSimulation(state, body));
+    case "GET sim":
+      return okJson(simulationOf(state).status());
     case "POST strict":
       return okJson(writeStrict(state, body));
     case "GET strict":

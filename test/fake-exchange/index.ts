@@ -5,7 +5,7 @@ import { readAccount, writeAccount, writePrice } from "./account-control.ts";
 import { enqueueFault } from "./faults.ts";
 import { isListenKeyActive } from "./listen-keys.ts";
 import { startServer } from "./server.ts";
-import { createState, registerKey, resetState, serverTime } from "./state.ts";
+import { createState, registerKey, resetState, serverTime, simulationOf } from "./state.ts";
 import type {
   FakeAccountSettings,
   FakeAccountSnapshot,
@@ -18,6 +18,8 @@ import type {
   Fault,
   Market,
   RecordedRequest,
+  SimulationOptions,
+  SimulationStatus,
 } from "./types.ts";
 import type { FakeStreams } from "./ws-types.ts";
 
@@ -38,6 +40,8 @@ export type {
   Market,
   OrderStatus,
   RecordedRequest,
+  SimulationOptions,
+  SimulationStatus,
 } from "./types.ts";
 export { sequenceOf } from "./ws-payloads.ts";
 export { fakeRouteOf } from "./ws-routes.ts";
@@ -81,6 +85,15 @@ export interface FakeExchange {
   setAccount(settings: FakeAccountSettings): FakeAccountSnapshot;
   /** Moves a symbol's price (MARKET fills, mark price, tickers); reset() restores the fixed prices. */
   setPrice(market: Market, symbol: string, price: string): void;
+  /**
+   * Starts (or restarts) the simulated market: streams of the simulated symbols carry its trades, book, candles,
+   * tickers and mark prices without publish calls, and REST depth, klines, ticker/24hr, ticker/price,
+   * premiumIndex and MARKET fills follow it (see simulation.ts). Throws for an unknown symbol or bad options.
+   */
+  simulate(options?: SimulationOptions): SimulationStatus;
+  /** Stops the simulated market; prices go back to what they were before it started. */
+  stopSimulation(): void;
+  simulationStatus(): SimulationStatus;
   /** Turns the symbol-filter checks on new orders on or off (see FakeExchangeOptions.strictFilters). */
   setStrictFilters(on: boolean): void;
   /** Requests received on POST /__fake/notify/…, in order. */
@@ -88,7 +101,8 @@ export interface FakeExchange {
   /**
    * Clears orders, algo orders, listen keys, requests, faults, skew, weight counters, accounts, moved prices
    * and notifications, and restores the initial strictFilters (keeps keys); ends every stream connection and
-   * ticker and restores the initial stream options (sequence numbers go on).
+   * ticker and restores the initial stream options (sequence numbers go on). The simulated market is turned
+   * off, unless it was a start option: then it restarts from scratch with those options (its ids go on).
    */
   reset(): void;
   close(): Promise<void>;
@@ -98,7 +112,11 @@ export async function startFakeExchange(
   options: FakeExchangeOptions & { port?: number } = {},
 ): Promise<FakeExchange> {
   const state = createState(options);
-  const running = await startServer(state, options.port ?? 0, "127.0.0.1", options.streams);
+  const running = await startServer(state, {
+    port: options.port ?? 0,
+    streams: options.streams,
+    simulate: options.simulate,
+  });
   return {
     url: running.url,
     wsUrl: running.wsUrl,
@@ -125,6 +143,9 @@ export async function startFakeExchange(
     setPrice: (market, symbol, price) => {
       writePrice(state, { market, symbol, price });
     },
+    simulate: (simulateOptions) => simulationOf(state).start(simulateOptions),
+    stopSimulation: () => simulationOf(state).stop(),
+    simulationStatus: () => simulationOf(state).status(),
     setStrictFilters: (on) => {
       state.strictFilters = on;
     },

@@ -1,4 +1,4 @@
-// CLI: node test/fake-exchange/main.ts [--port 0] [--listen-key-validity-ms N]
+// CLI: node test/fake-exchange/main.ts [--port 0] [--listen-key-validity-ms N] [--simulate]
 // Registers the keys in env FAKE_EXCHANGE_KEYS (JSON array of FakeKey), prints the URL, stops on SIGINT/SIGTERM.
 
 import { parseArgs } from "node:util";
@@ -23,11 +23,16 @@ function integerOption(value: string | undefined, name: string): number | undefi
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { port: { type: "string" }, "listen-key-validity-ms": { type: "string" } },
+    options: {
+      port: { type: "string" },
+      "listen-key-validity-ms": { type: "string" },
+      simulate: { type: "boolean" },
+    },
   });
   const exchange = await startFakeExchange({
     port: integerOption(values.port, "port") ?? 0,
     listenKeyValidityMs: integerOption(values["listen-key-validity-ms"], "listen-key-validity-ms"),
+    simulate: values.simulate === true ? {} : undefined,
   });
   for (const key of keysFromEnv()) exchange.registerKey(key);
   process.stdout.write(`${exchange.url}\n`);

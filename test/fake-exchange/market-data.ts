@@ -1,32 +1,17 @@
 // Public market data: ping, time, klines, depth, ticker/price, premiumIndex (deterministic, plausible values
-// around each symbol's current price).
+// around each symbol's current price; klines and depth of a simulated symbol come from the simulated market).
 
 import { fixedDecimal } from "./decimal.ts";
 import { type Json, rawNumber } from "./json.ts";
+import { INTERVALS } from "./kline-intervals.ts";
 import { param } from "./params.ts";
 import { withCurrentPrice } from "./prices.ts";
 import { errors, isReply, okJson, type Reply } from "./replies.ts";
+import { simulatedDepth, simulatedKlines } from "./sim-rest.ts";
 import type { HandlerContext } from "./state.ts";
 import { findSymbol, SYMBOLS, type SymbolInfo } from "./symbols.ts";
 
 const MINUTE = 60_000;
-const INTERVALS: Readonly<Record<string, number>> = {
-  "1m": MINUTE,
-  "3m": 3 * MINUTE,
-  "5m": 5 * MINUTE,
-  "15m": 15 * MINUTE,
-  "30m": 30 * MINUTE,
-  "1h": 60 * MINUTE,
-  "2h": 120 * MINUTE,
-  "4h": 240 * MINUTE,
-  "6h": 360 * MINUTE,
-  "8h": 480 * MINUTE,
-  "12h": 720 * MINUTE,
-  "1d": 1440 * MINUTE,
-  "3d": 3 * 1440 * MINUTE,
-  "1w": 7 * 1440 * MINUTE,
-  "1M": 30 * 1440 * MINUTE,
-};
 const DEPTH_LIMITS = new Set([5, 10, 20, 50, 100, 500, 1000]);
 
 export function ping(): Reply {
@@ -79,6 +64,11 @@ export function klines(context: HandlerContext): Reply {
   if (startTime === null || endTime === null)
     return errors.invalidParam(startTime === null ? "startTime" : "endTime");
   const count = limit ?? 500;
+  const simulated = context.state.simulation?.find(context.market, info.symbol);
+  if (simulated !== undefined) {
+    const range = { startTime, endTime, limit: count };
+    return okJson(simulatedKlines(simulated, interval, range));
+  }
   const lastOpen = Math.floor(Math.min(endTime ?? context.now, context.now) / size) * size;
   const firstOpen =
     startTime === undefined ? lastOpen - (count - 1) * size : Math.ceil(startTime / size) * size;
@@ -110,6 +100,8 @@ export function depth(context: HandlerContext): Reply {
   const limitText = param(context.params, "limit") ?? "500";
   const limit = Number(limitText);
   if (!DEPTH_LIMITS.has(limit)) return errors.invalidDepthLimit(limitText);
+  const simulated = context.state.simulation?.find(context.market, info.symbol);
+  if (simulated !== undefined) return okJson(simulatedDepth(simulated, limit, context.now));
   const level = (index: number, side: 1 | -1): Json => [
     priceAt(info, 0, side * (index + 1) + 100),
     (1 + ((index * 7) % 13)).toFixed(info.quantityPrecision),

@@ -1,5 +1,6 @@
-// Current prices: each symbol's fixed price from symbols.ts unless a test moved it (POST /__fake/prices).
-// MARKET fills, mark prices, tickers, klines and depth all read the current price.
+// Current prices: each symbol's fixed price from symbols.ts unless a test moved it (POST /__fake/prices) or the
+// simulated market runs it (simulation.ts writes each simulated symbol's last trade price here, and adopts a
+// price a test sets). MARKET fills, mark prices, tickers, klines and depth all read the current price.
 
 import { findSymbol, type SymbolInfo } from "./symbols.ts";
 import type { Market } from "./types.ts";

@@ -31,6 +31,7 @@ import {
 import type { Params } from "./params.ts";
 import { balance, positionRiskCoin, positionRiskUmV2, positionRiskUmV3 } from "./position-routes.ts";
 import type { Handler } from "./state.ts";
+import { ticker24hr } from "./ticker-24hr.ts";
 import type { Market } from "./types.ts";
 import { depthWeight, klinesWeight, symbolOptionalWeight } from "./weights.ts";
 
@@ -70,6 +71,7 @@ const BOTH_MARKETS: Readonly<Record<string, Route>> = {
   "GET klines": route("NONE", klines, klinesWeight),
   "GET depth": route("NONE", depth, depthWeight),
   "GET ticker/price": route("NONE", tickerPrice, symbolOptionalWeight(1, 2)),
+  "GET ticker/24hr": route("NONE", ticker24hr, symbolOptionalWeight(1, 40)),
   "POST order": orderRoute(newOrder, fixed(0), () => [1, 1]),
   "POST order/test": orderRoute(testOrder, fixed(0)),
   "GET order": orderRoute(queryOrder, fixed(1)),

@@ -6,7 +6,9 @@ import { CONTROL_PREFIX, handleControlRequest } from "./control-api.ts";
 import { handleExchangeRequest } from "./exchange-request.ts";
 import { active } from "./listen-keys.ts";
 import { binanceError, type Reply } from "./replies.ts";
+import { createSimulation } from "./simulation.ts";
 import { type ExchangeState, serverTime } from "./state.ts";
+import type { SimulationOptions } from "./types.ts";
 import { listenKeyExpired } from "./user-events.ts";
 import { attachStreams, type StreamHub } from "./ws-server.ts";
 import type { StreamOptions } from "./ws-types.ts";
@@ -44,12 +46,15 @@ function send(response: ServerResponse, reply: Reply): void {
   response.end(reply.body);
 }
 
-export async function startServer(
-  state: ExchangeState,
-  port = 0,
-  host = "127.0.0.1",
-  streamOptions: Partial<StreamOptions> = {},
-): Promise<RunningServer> {
+export interface ServerOptions {
+  port?: number;
+  host?: string;
+  streams?: Partial<StreamOptions>;
+  simulate?: SimulationOptions;
+}
+
+export async function startServer(state: ExchangeState, options: ServerOptions = {}): Promise<RunningServer> {
+  const { port = 0, host = "127.0.0.1" } = options;
   const pending = new Set<PendingDelay>();
   let closing = false;
   let closed: Promise<void> | null = null;
@@ -95,7 +100,10 @@ export async function startServer(
     });
   });
 
-  const streams = attachStreams(server, streamOptions);
+  const streams = attachStreams(server, options.streams);
+  const simulation = createSimulation(state.prices, streams, options.simulate);
+  state.simulation = simulation;
+  simulation.reset();
   // User data: order events go to the listen keys of the API key that caused them; expiry is announced.
   state.userEvents = (market, apiKey, payload) => {
     for (const key of active(state.listenKeys, serverTime(state)))
@@ -126,6 +134,7 @@ export async function startServer(
       if (closed !== null) return closed;
       closing = true;
       clearInterval(expiry);
+      simulation.stop();
       streams.shutdown();
       for (const entry of pending) {
         clearTimeout(entry.timer);

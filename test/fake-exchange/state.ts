@@ -9,6 +9,7 @@ import type { Params } from "./params.ts";
 import { createPriceBook, type PriceBook } from "./prices.ts";
 import type { Reply } from "./replies.ts";
 import { prepareKey, type RegisteredKey } from "./signature.ts";
+import type { Simulation } from "./simulation.ts";
 import type { FakeExchangeOptions, FakeKey, FakeNotification, Market, RecordedRequest } from "./types.ts";
 import type { UserEventSink } from "./user-events.ts";
 import { createWeightState, resetWeights, type WeightState } from "./weights.ts";
@@ -33,6 +34,8 @@ export interface ExchangeState {
   readonly notifications: FakeNotification[];
   /** Where user data events go (the stream side sets it); a no-op without streams. */
   userEvents: UserEventSink;
+  /** The simulated market (the stream side sets it; null without streams). */
+  simulation: Simulation | null;
 }
 
 export function createState(options: FakeExchangeOptions = {}): ExchangeState {
@@ -51,12 +54,19 @@ export function createState(options: FakeExchangeOptions = {}): ExchangeState {
     initialStrictFilters: options.strictFilters ?? false,
     notifications: [],
     userEvents: () => undefined,
+    simulation: null,
   };
 }
 
 /** The fake's clock: Date.now() shifted by the configured skew. */
 export function serverTime(state: ExchangeState): number {
   return Date.now() + state.skewMs;
+}
+
+/** The simulated market; throws when there is none (a state without the stream side). */
+export function simulationOf(state: ExchangeState): Simulation {
+  if (state.simulation === null) throw new Error("the simulated market needs the stream side");
+  return state.simulation;
 }
 
 /** Registers (or replaces) an API key; throws when the key material is malformed. */
@@ -66,7 +76,8 @@ export function registerKey(state: ExchangeState, key: FakeKey): void {
 
 /**
  * Clears orders, algo orders, listen keys, requests, faults, skew, weight counters, accounts, moved prices and
- * notifications, and returns strictFilters to its initial value; keeps API keys.
+ * notifications, and returns strictFilters to its initial value; keeps API keys. The simulated market goes
+ * back to its start option: restarted from scratch with it, else off.
  */
 export function resetState(state: ExchangeState): void {
   clearOrders(state.orders.um);
@@ -81,6 +92,7 @@ export function resetState(state: ExchangeState): void {
   state.prices.clear();
   state.strictFilters = state.initialStrictFilters;
   state.notifications.length = 0;
+  state.simulation?.reset();
 }
 
 export interface HandlerContext {

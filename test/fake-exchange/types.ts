@@ -129,7 +129,32 @@ export interface FakeExchangeOptions {
    * USDⓈ-M MIN_NOTIONAL). Off by default so loose sample orders stay valid; reset() returns to this value.
    */
   strictFilters?: boolean;
+  /**
+   * Runs the simulated market from the start (see simulation.ts); off by default, when streams carry only
+   * what tests publish. reset() restarts it with these options.
+   */
+  simulate?: SimulationOptions;
 }
+
+/** The simulated market: a seeded random walk with trades, an order book and candles per symbol. */
+export interface SimulationOptions {
+  /** Symbols to simulate, each found on USDⓈ-M or COIN-M (default BTCUSDT, ETHUSDT and BTCUSD_PERP). */
+  symbols?: string[];
+  /** Aggressive orders per second and symbol, each 1-3 trades at one price (default 8, at most 100). */
+  tradesPerSecond?: number;
+  /** Seed of the walk, the trades and the book (default 1); event times follow the wall clock. */
+  seed?: number;
+}
+
+/** What GET /__fake/sim answers (a type, not an interface, so it passes as JSON). */
+export type SimulationStatus = {
+  on: boolean;
+  symbols: string[];
+  tradesPerSecond: number;
+  seed: number;
+  /** Last trade price per simulated symbol. */
+  prices: Record<string, string>;
+};
 
 /** An account's state as the control API shows it (GET /__fake/accounts). */
 export type FakeAccountSnapshot = {

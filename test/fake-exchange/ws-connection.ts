@@ -83,6 +83,15 @@ export class StreamConnection {
     return this.subscriptions.has(stream);
   }
 
+  get market(): Market {
+    return this.info.market;
+  }
+
+  /** The streams this connection holds now (live view; copy before changing subscriptions). */
+  get streams(): ReadonlySet<string> {
+    return this.subscriptions;
+  }
+
   snapshot(): StreamConnectionInfo {
     const { info } = this;
     return {

@@ -11,6 +11,7 @@ const { WebSocketServer } = createRequire(import.meta.url)("ws") as {
   WebSocketServer: typeof WebSocketServerType;
 };
 
+import type { Market } from "./types.ts";
 import { StreamConnection } from "./ws-connection.ts";
 import { payloadFor } from "./ws-payloads.ts";
 import { parseStreamTarget } from "./ws-routes.ts";
@@ -30,6 +31,10 @@ export const DEFAULT_STREAM_OPTIONS: Readonly<StreamOptions> = {
 };
 
 export interface StreamHub extends FakeStreams {
+  /** Sends one event on `stream` to the market's connections that may receive it (the simulated market's feed). */
+  emit(market: Market, stream: string, payload: string): void;
+  /** Every stream some open connection of the market holds. */
+  subscribed(market: Market): Set<string>;
   /** Stops every ticker started with startTicker. */
   stopTickers(): void;
   /** Ends every connection and ticker, forgets the connections and restores the initial options. */
@@ -127,6 +132,18 @@ export function attachStreams(server: Server, initial: Partial<StreamOptions> = 
 
   return {
     publish,
+    emit: (market, stream, payload) => {
+      for (const connection of connections)
+        if (connection.market === market) connection.deliver(stream, payload);
+    },
+    subscribed: (market) => {
+      const streams = new Set<string>();
+      for (const connection of connections) {
+        if (connection.isOpen && connection.market === market)
+          for (const stream of connection.streams) streams.add(stream);
+      }
+      return streams;
+    },
     lastSequence: (stream) => sequences.get(stream) ?? null,
     startTicker: (streams, perSecond) => {
       if (!(perSecond > 0)) throw new Error("perSecond must be positive");

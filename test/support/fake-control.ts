@@ -76,6 +76,26 @@ export interface RecordedNotification {
   readonly at: number;
 }
 
+/** The body of POST /__fake/sim: {"on": true, ...options} (re)starts the simulated market, {"on": false} stops it. */
+export interface SimulationSettings {
+  on: boolean;
+  /** Default BTCUSDT, ETHUSDT and BTCUSD_PERP. */
+  symbols?: string[];
+  /** Aggressive orders per second and symbol (default 8, at most 100). */
+  tradesPerSecond?: number;
+  /** Default 1. */
+  seed?: number;
+}
+
+export interface SimulationStatus {
+  on: boolean;
+  symbols: string[];
+  tradesPerSecond: number;
+  seed: number;
+  /** Last trade price per simulated symbol. */
+  prices: Record<string, string>;
+}
+
 export function fakeControl(baseUrl: string) {
   const call = async (method: string, path: string, body?: unknown): Promise<unknown> => {
     const response = await fetch(`${baseUrl}/__fake/${path}`, {
@@ -121,6 +141,14 @@ export function fakeControl(baseUrl: string) {
     /** Moves a symbol's price (MARKET fills, mark price, tickers); reset restores it. */
     setPrice: (market: "um" | "cm", symbol: string, price: string) =>
       call("POST", "prices", { market, symbol, price }),
+    /**
+     * Turns the simulated market on (restarting it with these settings) or off. While on, the simulated symbols'
+     * streams carry live data without publish calls and REST depth, klines, tickers and MARKET fills follow it;
+     * reset turns it off unless the fake was started with it.
+     */
+    simulate: async (settings: SimulationSettings) =>
+      (await call("POST", "sim", settings)) as SimulationStatus,
+    simulation: async () => (await call("GET", "sim")) as SimulationStatus,
     /** What was posted to `${baseUrl}/__fake/notify/<anything>`, in order. */
     notifications: async () => (await call("GET", "notify")) as RecordedNotification[],
     streams: {

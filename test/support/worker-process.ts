@@ -22,7 +22,7 @@ export interface WorkerProcess {
 }
 
 export async function startWorkerProcess(
-  options: { key?: RealKeyName; vars?: Record<string, string>; fake?: FakeExchange } = {},
+  options: { key?: RealKeyName; vars?: Record<string, string>; fake?: FakeExchange; port?: number } = {},
 ): Promise<WorkerProcess> {
   const fake = options.fake ?? (await startFakeExchange());
   for (const key of FAKE_EXCHANGE_KEYS) fake.registerKey({ ...key });
@@ -42,7 +42,7 @@ export async function startWorkerProcess(
     config: new URL("../../wrangler.toml", import.meta.url).pathname,
     bindings,
     dev: {
-      server: { hostname: "127.0.0.1", port: 0 },
+      server: { hostname: "127.0.0.1", port: options.port ?? 0 },
       inspector: false,
       logLevel: "error",
       watch: false,
