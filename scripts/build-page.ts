@@ -23,4 +23,5 @@ await build({
   legalComments: "linked",
   logLevel: "warning",
 });
-for (const file of ["index.html", "style.css"]) await copyFile(`${root}web/${file}`, `${out}/${file}`);
+for (const file of ["index.html", "style.css", "_headers"])
+  await copyFile(`${root}web/${file}`, `${out}/${file}`);

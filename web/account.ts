@@ -43,11 +43,12 @@ export async function openAccount(rest: Rest, market: Market, client: StreamClie
     () => void api.keepaliveUserDataStream().catch(() => undefined),
     KEEPALIVE_MS,
   );
+  // No DELETE when the panel closes: the key is this token's one key (other tabs may hold it too); without
+  // keepalives it lapses by itself.
   return () => {
     stop();
     stopGaps();
     clearInterval(keepalive);
-    void api.closeUserDataStream({ listenKey }).catch(() => undefined);
     panel.hidden = true;
   };
 }

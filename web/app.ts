@@ -1,74 +1,71 @@
 // The market page: pick a symbol, watch its candles, order book and trades arrive through the relay, see the
 // connection state and every gap (the page's own socket, or the relay's upstream) and its recovery. With a token
-// (from the URL's #token=..., the form, or the browser's storage) the chart starts from REST history, the book is
-// kept from a REST snapshot plus the diff stream (Binance's procedure), and an account panel appears when the
-// token has the read and stream scopes. Everything goes through the shared client library.
+// (from the URL's #token=..., or the form; kept for the tab's session only) the chart starts from REST history,
+// the book is kept from a REST snapshot plus the diff stream, and an account panel appears when the token has
+// the read and stream scopes. Everything goes through the shared client library.
 
 import {
   type AggTradeEvent,
   createRestClient,
-  type DepthUpdateEvent,
-  feedOrderBook,
   type KlineEvent,
-  OrderBook,
-  type PriceLevel,
   StreamClient,
   streams,
 } from "../shared/client/index.ts";
 import { openAccount } from "./account.ts";
+import { showBook } from "./book-view.ts";
 import { PriceChart } from "./chart.ts";
 import { counter, element, fillTable, log, throttle } from "./dom.ts";
+import { GapView } from "./gap-view.ts";
 
 type Market = "um" | "cm";
 const TOKEN_KEY = "relay-page-token";
-const BOOK_DEPTH = 15;
+/** What a WebSocket subprotocol may contain (RFC 7230 token characters). */
+const SUBPROTOCOL = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 const chart = new PriceChart(element("#chart"));
 const symbolSelect = element<HTMLSelectElement>("#symbol");
+const gaps = new GapView();
 let token = readToken();
 let client: StreamClient | null = null;
 let clientMarket: Market | null = null;
+let account: { market: Market; close: Promise<() => void> } | null = null;
+let generation = 0;
 const teardown: (() => void)[] = [];
 
 function readToken(): string {
   const fromHash = new URLSearchParams(location.hash.slice(1)).get("token");
   if (fromHash) {
-    localStorage.setItem(TOKEN_KEY, fromHash);
+    // Session storage only: the token is forgotten with the tab. The fragment never reaches any server.
+    sessionStorage.setItem(TOKEN_KEY, fromHash);
     history.replaceState(null, "", location.pathname + location.search);
     return fromHash;
   }
-  return localStorage.getItem(TOKEN_KEY) ?? "";
+  return sessionStorage.getItem(TOKEN_KEY) ?? "";
 }
 
 function clientFor(market: Market): StreamClient {
   if (client !== null && clientMarket === market) return client;
   client?.close();
-  const base = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${market === "cm" ? "/cm" : ""}/stream`;
-  const next = new StreamClient({ url: base, credential: token || undefined, relayEvents: true });
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  let url = `${scheme}://${location.host}${market === "cm" ? "/cm" : ""}/stream`;
+  // A token is offered as the subprotocol (no URL, no logs); one with characters a subprotocol cannot carry
+  // goes in the query instead, which the relay also reads.
+  const asProtocol = token !== "" && SUBPROTOCOL.test(token);
+  if (token !== "" && !asProtocol) url += `?token=${encodeURIComponent(token)}`;
+  const next = new StreamClient({ url, credential: asProtocol ? token : undefined, relayEvents: true });
   next.onStatus((status) => {
     document.body.dataset.status = status;
     element("#status").textContent = status;
   });
-  next.onGap((gap) => {
-    const indicator = element("#gap");
-    indicator.hidden = false;
-    if (gap.phase === "end") {
-      document.body.dataset.gap = "recovered";
-      indicator.textContent = `recovered ${new Date(gap.time).toLocaleTimeString([], { hour12: false })}`;
-    } else {
-      document.body.dataset.gap = "open";
-      indicator.textContent =
-        gap.source === "relay" ? "gap: relay reconnecting upstream" : "gap: reconnecting";
-    }
-    log(`gap ${gap.phase} (${gap.source}) on ${gap.streams.join(", ") || "all streams"}`);
-  });
+  next.onGap((gap) => gaps.record(gap));
   client = next;
   clientMarket = market;
   return next;
 }
 
-async function show(): Promise<void> {
+function show(): void {
   for (const stop of teardown.splice(0)) stop();
+  const mine = ++generation;
   const [market, symbol] = symbolSelect.value.split(":") as [Market, string];
   const stream = clientFor(market);
   const rest = token ? createRestClient({ baseUrl: location.origin, auth: { token } }) : null;
@@ -79,106 +76,49 @@ async function show(): Promise<void> {
   const trades = element<HTMLTableElement>("#trades");
   trades.dataset.count = "0";
   const rows: { cells: string[]; className: string }[] = [];
-  const renderTrades = throttle(() => fillTable(trades, rows), 100);
+  const renderTrades = throttle(() => mine === generation && fillTable(trades, rows), 100);
   const countTrade = counter(trades, "data-count");
+  const tradeStream = names.aggTrade(symbol);
+  const klineStream = names.kline(symbol, "1m");
   teardown.push(
-    stream.subscribe<AggTradeEvent>(names.aggTrade(symbol), (trade) => {
+    stream.subscribe<AggTradeEvent>(tradeStream, (trade) => {
       price.textContent = trade.p;
       price.className = `price ${trade.m ? "sell" : "buy"}`;
-      rows.unshift({
-        cells: [trade.p, trade.q, new Date(trade.T).toLocaleTimeString([], { hour12: false })],
-        className: trade.m ? "sell" : "buy",
-      });
+      const time = new Date(trade.T).toLocaleTimeString([], { hour12: false });
+      rows.unshift({ cells: [trade.p, trade.q, time], className: trade.m ? "sell" : "buy" });
       rows.length = Math.min(rows.length, 25);
       countTrade();
       renderTrades();
     }),
+    stream.subscribe<KlineEvent>(klineStream, (event) => chart.live(event.k)),
   );
-  teardown.push(stream.subscribe<KlineEvent>(names.kline(symbol, "1m"), (event) => chart.live(event.k)));
   if (rest !== null) {
     rest[market]
       .klineCandlestickData({ symbol, interval: "1m", limit: 300 })
-      .then((response) => chart.history(response.data as unknown[][]))
+      // A switch while the history was on its way: it belongs to the symbol left behind.
+      .then((response) => mine === generation && chart.history(response.data as unknown[][]))
       .catch((error: unknown) => log(`history: ${error instanceof Error ? error.message : "failed"}`));
   }
-  teardown.push(showBook(stream, market, symbol, rest));
-  if (rest !== null) {
-    const closeAccount = openAccount(rest, market, stream);
-    teardown.push(() => void closeAccount.then((close) => close()));
+  const book = showBook(stream, market, symbol, rest);
+  teardown.push(book.stop);
+  gaps.watch([tradeStream.name, klineStream.name, ...book.streams]);
+  // The account panel lives per market: a symbol switch keeps its listen key and subscription.
+  if (account !== null && (account.market !== market || rest === null)) {
+    void account.close.then((close) => close());
+    account = null;
   }
+  if (account === null && rest !== null) account = { market, close: openAccount(rest, market, stream) };
 }
 
-/** With REST: a local book from snapshot plus diffs. Without: the relay's 20-level partial depth stream. */
-function showBook(
-  stream: StreamClient,
-  market: Market,
-  symbol: string,
-  rest: ReturnType<typeof createRestClient> | null,
-): () => void {
-  const state = element("#book-state");
-  const bidsTable = element<HTMLTableElement>("#bids");
-  const asksTable = element<HTMLTableElement>("#asks");
-  const countUpdate = counter(bidsTable, "data-updates");
-  const render = (bids: readonly PriceLevel[], asks: readonly PriceLevel[]) => {
-    fillTable(
-      bidsTable,
-      bids.slice(0, BOOK_DEPTH).map(([p, q]) => ({ cells: [p, q] })),
-    );
-    fillTable(
-      asksTable,
-      asks
-        .slice(0, BOOK_DEPTH)
-        .reverse()
-        .map(([p, q]) => ({ cells: [p, q] })),
-    );
-    const [bestBid] = bids;
-    const [bestAsk] = asks;
-    element("#spread").textContent =
-      bestBid && bestAsk ? `spread ${(Number(bestAsk[0]) - Number(bestBid[0])).toFixed(2)}` : "–";
-    countUpdate();
-  };
-  if (rest === null) {
-    state.textContent = "partial depth";
-    return stream.subscribe<DepthUpdateEvent>(
-      streams[market].partialDepth(symbol, 20, { speed: "100ms" }),
-      (event) => render(event.b, event.a),
-    );
-  }
-  const book = new OrderBook({
-    getSnapshot: async () => {
-      const snapshot = (await rest[market].orderBook({ symbol, limit: 100 })).data as {
-        lastUpdateId: number;
-        bids: PriceLevel[];
-        asks: PriceLevel[];
-      };
-      return snapshot;
-    },
-  });
-  const paint = throttle(() => {
-    state.textContent = book.status;
-    if (book.status === "live") render(book.bids(BOOK_DEPTH), book.asks(BOOK_DEPTH));
-  }, 100);
-  const descriptor = streams[market].depth(symbol, { speed: "100ms" });
-  const stopFeed = feedOrderBook(stream, descriptor, book);
-  const stopPaint = stream.subscribe<DepthUpdateEvent>(descriptor, () => paint());
-  const stopResync = book.onResync((reason) => {
-    state.textContent = `resync (${reason})`;
-    log(`order book resync: ${reason}`);
-  });
-  return () => {
-    stopFeed();
-    stopPaint();
-    stopResync();
-  };
-}
-
-symbolSelect.addEventListener("change", () => void show());
+symbolSelect.addEventListener("change", () => show());
 element<HTMLFormElement>("#token-form").addEventListener("submit", (event) => {
   event.preventDefault();
   token = element<HTMLInputElement>("#token").value.trim();
-  localStorage.setItem(TOKEN_KEY, token);
+  sessionStorage.setItem(TOKEN_KEY, token);
+  if (account !== null) void account.close.then((close) => close());
+  account = null;
   client?.close();
   client = null;
-  void show();
+  show();
 });
-void show();
+show();

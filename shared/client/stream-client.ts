@@ -131,7 +131,11 @@ export class StreamClient {
   }
 
   #reply(reply: Extract<Incoming, { kind: "result" | "error" }>): void {
-    if (reply.id === null || this.#requests.settle(reply)) return;
+    if (reply.id === null) {
+      if (reply.kind === "error") this.#refusedLater(reply.error);
+      return;
+    }
+    if (this.#requests.settle(reply)) return;
     if (reply.kind === "result") {
       const back = this.#gaps.update(this.#subs.confirm(reply.id).map((s) => [s, true] as const)).back;
       if (back.length > 0) this.#emitGap("end", back);
@@ -143,6 +147,19 @@ export class StreamClient {
       for (const handler of this.#subs.drop(stream)) this.#safely(() => handler.onError?.(error));
     }
     this.#pump();
+  }
+
+  /**
+   * An error with no id: the relay dropped a stream Binance refused after the subscription was confirmed
+   * ("Invalid request: stream <name> refused by Binance (...)"). Its handlers are told and it is forgotten.
+   */
+  #refusedLater(error: { readonly code: number; readonly msg: string }): void {
+    const stream = /^Invalid request: stream (\S+) refused/.exec(error.msg)?.[1];
+    if (stream === undefined || this.#subs.handlers(stream).length === 0) return;
+    this.#gaps.forget(stream);
+    const refused = new StreamClientError("refused", `${stream}: ${error.msg}`, error);
+    for (const handler of this.#subs.drop(stream)) this.#safely(() => handler.onError?.(refused));
+    this.#subs.forgetAsked(stream);
   }
 
   /** The socket is gone: nothing is held or pending on it any more, and held streams have a gap. */

@@ -86,11 +86,18 @@ export class Subscriptions {
 
   /** An error reply; the streams refused for good (a batch's streams are retried alone instead). */
   refuse(id: number): string[] {
+    const batch = this.#inflight.get(id)?.streams.length ?? 0;
     const streams = this.#answered(id);
     for (const stream of streams) this.#asked.delete(stream);
-    if (streams.length === 1) return streams;
+    // Whether the refusal names one stream depends on what was sent, not on what is still wanted of it.
+    if (batch === 1) return streams;
     for (const stream of streams) this.#alone.add(stream);
     return [];
+  }
+
+  /** The relay dropped the stream on its own: it no longer holds it (no UNSUBSCRIBE is due). */
+  forgetAsked(stream: string): void {
+    this.#asked.delete(stream);
   }
 
   /** The socket is gone: nothing is asked for any more. */

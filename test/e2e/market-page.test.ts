@@ -117,5 +117,42 @@ describe("the market page", () => {
     await page.waitForFunction(() => document.querySelectorAll("#orders tr").length >= 1);
     await mkdir(new URL("../../test-artifacts/", import.meta.url).pathname, { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
+
+    // Switching symbols keeps the account's user data stream: a later order still shows up.
+    await page.selectOption("#symbol", "um:ETHUSDT");
+    await page.waitForFunction(
+      () => Number(document.querySelector("#trades")?.getAttribute("data-count")) >= 2,
+    );
+    await page.selectOption("#symbol", "um:BTCUSDT");
+    const again = await fetch(`${worker.url}/fapi/v1/order`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${CLIENTS.hook.token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({
+        symbol: "BTCUSDT",
+        side: "BUY",
+        type: "LIMIT",
+        timeInForce: "GTC",
+        quantity: "0.020",
+        price: "51000",
+      }),
+    });
+    expect(again.status).toBe(200);
+    await page.waitForFunction(
+      () => document.querySelector("#events")?.textContent?.includes("0.020 @ 51000"),
+      undefined,
+      {
+        timeout: 10_000,
+      },
+    );
+    // The listen key is a credential: it is never written on the page.
+    expect(await page.locator("body").textContent()).not.toMatch(/[A-Za-z0-9]{64}/);
+  });
+
+  it("serves the page with a content security policy and keeps the token out of storage that outlives the tab", async () => {
+    const response = await fetch(`${worker.url}/`);
+    expect(response.headers.get("content-security-policy")).toContain("script-src 'self'");
+    expect(response.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(await page.evaluate(() => [localStorage.length, sessionStorage.length])).toEqual([0, 1]);
+    expect(page.url()).not.toContain("token");
   });
 });

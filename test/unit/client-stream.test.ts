@@ -363,6 +363,43 @@ describe("stream client: requests", () => {
     expect(runtime.socket.subscribed()).toEqual([["btcusdt@aggTrade"]]);
   });
 
+  it("does not blame a good stream when a refused batch's bad stream was unsubscribed meanwhile", () => {
+    const { client, runtime } = setup();
+    const errors: StreamClientError[] = [];
+    client.subscribe(
+      "btcusdt@aggTrade",
+      () => {},
+      (e) => errors.push(e),
+    );
+    const stopBad = client.subscribe("BADNAME", () => {});
+    runtime.socket.open();
+    stopBad();
+    runtime.socket.receive('{"error":{"code":2,"msg":"Invalid request: invalid stream"},"id":1}');
+    expect(errors).toEqual([]);
+    expect(runtime.socket.requests().at(-1)).toMatchObject({
+      method: "SUBSCRIBE",
+      params: ["btcusdt@aggTrade"],
+    });
+  });
+
+  it("tells handlers when the relay drops a stream Binance refused later (an error with no id)", () => {
+    const { client, runtime } = setup();
+    const errors: StreamClientError[] = [];
+    client.subscribe(
+      "btcusdt@aggTrade",
+      () => {},
+      (e) => errors.push(e),
+    );
+    runtime.socket.open();
+    runtime.socket.receive('{"result":null,"id":1}');
+    runtime.socket.receive(
+      '{"error":{"code":2,"msg":"Invalid request: stream btcusdt@aggTrade refused by Binance (Invalid request)"},"id":null}',
+    );
+    expect(errors.map((e) => e.code)).toEqual(["refused"]);
+    // Forgotten: no UNSUBSCRIBE for it (the relay already dropped it), and not asked for again after a drop.
+    expect(runtime.socket.requests().map((r) => r.method)).toEqual(["SUBSCRIBE"]);
+  });
+
   it("stops for good on close(): no reconnect, waiting requests rejected", async () => {
     const { client, runtime, statuses } = setup({ backoff: { baseMs: 10 } });
     const waiting = client.request("LIST_SUBSCRIPTIONS");
