@@ -1,7 +1,10 @@
 // User data streams through the relay: relay listen keys from the gateway, Binance's listen key owned by the
 // account's user stream object, events fanned out unmodified, and the key's lifecycle recovered at the edge.
-import { exports } from "cloudflare:workers";
+import { runInDurableObject } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
+import { mintRelayKey, relayKeyMac } from "../../shared/auth/relay-key.ts";
+import { userStreamName } from "../../shared/streams/user-data.ts";
 import { signedQuery } from "../support/client-signing.ts";
 import { CLIENTS, REAL_KEYS } from "../support/credentials.ts";
 import { fakeControl } from "../support/fake-control.ts";
@@ -253,6 +256,32 @@ describe("events on the relay", () => {
     await deliver("um", REAL_KEYS.ed25519.apiKey, marker, theirs);
     expect(mine.messages.some((m) => m.includes(forSecond))).toBe(false);
     expect(theirs.messages.some((m) => m.includes(forMain))).toBe(false);
+  });
+});
+
+describe("keys from an earlier GATEWAY_CLIENTS", () => {
+  it("replaces a stored key the gateway no longer accepts instead of handing it out again", async () => {
+    const key = await relayKey(trader);
+    // The client's key as if minted before the clients changed: its tag no longer checks out.
+    const stale = await mintRelayKey(await relayKeyMac("an earlier GATEWAY_CLIENTS"), {
+      account: "main",
+      market: "um",
+    });
+    const stream = env.USER_STREAM.getByName(userStreamName("main", "um", null));
+    await runInDurableObject(stream, async (_instance, state) => {
+      state.storage.sql.exec("UPDATE relay_keys SET key = ? WHERE key = ?", stale, key);
+    });
+    const fresh = await relayKey(trader);
+    expect(fresh).not.toBe(stale);
+    expect(fresh).not.toBe(key);
+    expect((await listenKeyCall(trader, "PUT", "um", fresh)).status).toBe(200);
+    const rows = await runInDurableObject(stream, async (_instance, state) =>
+      state.storage.sql
+        .exec<{ key: string }>("SELECT key FROM relay_keys")
+        .toArray()
+        .map((row) => row.key),
+    );
+    expect(rows).toEqual([fresh]);
   });
 });
 
