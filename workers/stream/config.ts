@@ -101,3 +101,9 @@ export function readUserStreamOptions(env: GatewayEnv): Result<UserStreamOptions
     locationHint: hint || null,
   });
 }
+
+/** The relay options, or null when the vars are wrong (the relay logs that itself). */
+export function relayOptionsOrNull(env: GatewayEnv): RelayOptions | null {
+  const options = readRelayOptions(env);
+  return options.ok ? options.value : null;
+}

@@ -9,7 +9,6 @@
 // event and its sockets are closed.
 
 import { DurableObject } from "cloudflare:workers";
-import { parseClients } from "../../shared/auth/clients.ts";
 import { mintRelayKey, type RelayKeyScope, relayKeyMac, relayKeyScope } from "../../shared/auth/relay-key.ts";
 import { combinedFrame, payloadOf } from "../../shared/streams/frames.ts";
 import {
@@ -23,13 +22,10 @@ import type { GatewayEnv } from "../env.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { AlarmClock } from "./alarm-clock.ts";
 import { BinanceListenKey } from "./binance-listen-key.ts";
-import {
-  type RelayOptions,
-  readRelayOptions,
-  readUserStreamOptions,
-  type UserStreamOptions,
-} from "./config.ts";
+import { readUserStreamOptions, relayOptionsOrNull, type UserStreamOptions } from "./config.ts";
+import { sendQuietly } from "./socket-send.ts";
 import { UpstreamPool } from "./upstream-pool.ts";
+import { misconfigured, unauthorizedKeys, unexpected } from "./user-keys.ts";
 import { UserStorage } from "./user-storage.ts";
 
 const KEEPALIVE_RETRY_MS = 60_000;
@@ -133,7 +129,7 @@ export class UserStream extends DurableObject<GatewayEnv> {
       return new Response("listen key not alive", { status: 410 });
     const pair = new WebSocketPair();
     this.ctx.acceptWebSocket(pair[1], [`key:${key}`]);
-    if (this.#gap) send(pair[1], userNotice("reconnecting", Date.now()));
+    if (this.#gap) sendQuietly(pair[1], userNotice("reconnecting", Date.now()));
     return new Response(null, { status: 101, webSocket: pair[0] });
   }
 
@@ -164,19 +160,10 @@ export class UserStream extends DurableObject<GatewayEnv> {
    */
   async #endUnauthorized(now: number): Promise<void> {
     const scope = this.#scope;
-    const rows = this.#storage.alive(now);
-    if (scope === null || rows.length === 0) return;
-    const clients = parseClients(this.#clients());
-    if (!clients.ok) return;
-    const allowed = new Set(
-      clients.value.filter((c) => c.scopes.has("stream") && c.account === scope.account).map((c) => c.name),
-    );
-    const mac = await relayKeyMac(this.#clients());
-    for (const row of rows) {
-      const genuine = (await relayKeyScope(mac, row.key, [scope.account]))?.market === scope.market;
-      if (genuine && allowed.has(row.client)) continue;
-      this.#storage.revoke(row.key);
-      this.#end(row.key, now, "listen key no longer authorized");
+    if (scope === null) return;
+    for (const key of await unauthorizedKeys(this.#storage.alive(now), scope, this.#clients())) {
+      this.#storage.revoke(key);
+      this.#end(key, now, "listen key no longer authorized");
     }
   }
 
@@ -324,7 +311,7 @@ export class UserStream extends DurableObject<GatewayEnv> {
     this.#replacements = 0;
     for (const row of this.#storage.alive(Date.now())) {
       const frame = combinedFrame(row.key, payload);
-      for (const ws of this.ctx.getWebSockets(`key:${row.key}`)) send(ws, frame);
+      for (const ws of this.ctx.getWebSockets(`key:${row.key}`)) sendQuietly(ws, frame);
     }
   }
 
@@ -335,7 +322,7 @@ export class UserStream extends DurableObject<GatewayEnv> {
   }
 
   #broadcast(frame: string): void {
-    for (const ws of this.ctx.getWebSockets()) send(ws, frame);
+    for (const ws of this.ctx.getWebSockets()) sendQuietly(ws, frame);
   }
 
   #schedule(): void {
@@ -345,7 +332,7 @@ export class UserStream extends DurableObject<GatewayEnv> {
       this.#storage.alive(now)[0]?.expiresAt ?? Number.POSITIVE_INFINITY,
     ];
     if (this.#pool !== null && this.#pool.connections.length > 0)
-      times.push(now + (this.#relayOptions()?.heartbeatMs ?? 30_000));
+      times.push(now + (relayOptionsOrNull(this.env)?.heartbeatMs ?? 30_000));
     const retryAt = this.#pool?.nextRetryAt();
     if (retryAt !== undefined && retryAt !== null) times.push(retryAt);
     const next = Math.min(...times);
@@ -355,7 +342,7 @@ export class UserStream extends DurableObject<GatewayEnv> {
   #poolOrNull(): UpstreamPool | null {
     if (this.#pool !== null) return this.#pool;
     const scope = this.#scope;
-    const options = this.#relayOptions();
+    const options = relayOptionsOrNull(this.env);
     if (scope === null || options === null) return null;
     const path = scope.market === "um" ? "/private/stream" : "/stream";
     this.#pool = new UpstreamPool(
@@ -382,11 +369,6 @@ export class UserStream extends DurableObject<GatewayEnv> {
     return this.#pool;
   }
 
-  #relayOptions(): RelayOptions | null {
-    const options = readRelayOptions(this.env);
-    return options.ok ? options.value : null;
-  }
-
   #userOptions(): UserStreamOptions | null {
     const options = readUserStreamOptions(this.env);
     if (!options.ok) this.#log.log("error", "user stream misconfigured", { problem: options.error });
@@ -408,36 +390,4 @@ export class UserStream extends DurableObject<GatewayEnv> {
   #logFields(): Record<string, string> {
     return { account: this.#scope?.account ?? "", market: this.#scope?.market ?? "" };
   }
-}
-
-function send(ws: WebSocket, frame: string): void {
-  try {
-    ws.send(frame);
-  } catch {
-    // The socket is closing.
-  }
-}
-
-function misconfigured(): ListenKeyReply {
-  return {
-    kind: "failed",
-    status: 500,
-    body: JSON.stringify({
-      code: -9000,
-      msg: "Gateway misconfigured: check the LISTEN_KEY_* and RELAY_* vars",
-    }),
-    reason: null,
-  };
-}
-
-function unexpected(): ListenKeyReply {
-  return {
-    kind: "failed",
-    status: 502,
-    body: JSON.stringify({
-      code: -9012,
-      msg: "Binance answered the listen key request without a listen key",
-    }),
-    reason: null,
-  };
 }

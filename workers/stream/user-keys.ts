@@ -1,0 +1,55 @@
+// Helpers of the user stream object: which relay keys lost their access, and the failures it answers the
+// gateway with when it has no listen key to give.
+
+import { parseClients } from "../../shared/auth/clients.ts";
+import { type RelayKeyScope, relayKeyMac, relayKeyScope } from "../../shared/auth/relay-key.ts";
+import type { ListenKeyReply } from "../../shared/streams/user-data.ts";
+import type { RelayKeyRow } from "./user-storage.ts";
+
+/**
+ * Keys whose holder left GATEWAY_CLIENTS, lost the stream scope or moved account, and keys minted under an
+ * earlier GATEWAY_CLIENTS (the gateway refuses those already). An unreadable GATEWAY_CLIENTS ends nothing.
+ */
+export async function unauthorizedKeys(
+  rows: readonly RelayKeyRow[],
+  scope: RelayKeyScope,
+  gatewayClients: string,
+): Promise<string[]> {
+  if (rows.length === 0) return [];
+  const clients = parseClients(gatewayClients);
+  if (!clients.ok) return [];
+  const allowed = new Set(
+    clients.value.filter((c) => c.scopes.has("stream") && c.account === scope.account).map((c) => c.name),
+  );
+  const mac = await relayKeyMac(gatewayClients);
+  const ended: string[] = [];
+  for (const row of rows) {
+    const genuine = (await relayKeyScope(mac, row.key, [scope.account]))?.market === scope.market;
+    if (!genuine || !allowed.has(row.client)) ended.push(row.key);
+  }
+  return ended;
+}
+
+export function misconfigured(): ListenKeyReply {
+  return {
+    kind: "failed",
+    status: 500,
+    body: JSON.stringify({
+      code: -9000,
+      msg: "Gateway misconfigured: check the LISTEN_KEY_* and RELAY_* vars",
+    }),
+    reason: null,
+  };
+}
+
+export function unexpected(): ListenKeyReply {
+  return {
+    kind: "failed",
+    status: 502,
+    body: JSON.stringify({
+      code: -9012,
+      msg: "Binance answered the listen key request without a listen key",
+    }),
+    reason: null,
+  };
+}
