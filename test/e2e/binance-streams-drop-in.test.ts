@@ -3,6 +3,7 @@
 import { DerivativesTradingUsdsFutures } from "@binance/derivatives-trading-usds-futures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLIENTS } from "../support/credentials.ts";
+import { waitFor } from "../support/wait-for.ts";
 import { startWorkerProcess, type WorkerProcess } from "../support/worker-process.ts";
 
 let worker: WorkerProcess;
@@ -12,14 +13,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await worker?.close();
 });
-
-async function waitFor(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe("Binance's official stream connector through the relay", () => {
   it("subscribes on its own routes and receives aggregate trades and book tickers", async () => {

@@ -41,6 +41,23 @@ afterAll(async () => {
   await fake?.close();
 });
 
+/** A BTCUSDT limit buy through the gateway with the page's token; the HTTP status. */
+async function placeLimitBuy(quantity: string, price: string): Promise<number> {
+  const response = await fetch(`${worker.url}/fapi/v1/order`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${CLIENTS.hook.token}`, "Content-Type": "application/json" },
+    body: JSON.stringify({
+      symbol: "BTCUSDT",
+      side: "BUY",
+      type: "LIMIT",
+      timeInForce: "GTC",
+      quantity,
+      price,
+    }),
+  });
+  return response.status;
+}
+
 const attribute = (selector: string, name: string) =>
   page
     .locator(selector)
@@ -94,19 +111,7 @@ describe("the market page", () => {
   it("shows the account's positions and live order events", async () => {
     await page.waitForSelector("#account:not([hidden])");
     await page.waitForFunction(() => document.querySelectorAll("#positions tr").length >= 1);
-    const placed = await fetch(`${worker.url}/fapi/v1/order`, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${CLIENTS.hook.token}`, "Content-Type": "application/json" },
-      body: JSON.stringify({
-        symbol: "BTCUSDT",
-        side: "BUY",
-        type: "LIMIT",
-        timeInForce: "GTC",
-        quantity: "0.010",
-        price: "50000",
-      }),
-    });
-    expect(placed.status).toBe(200);
+    expect(await placeLimitBuy("0.010", "50000")).toBe(200);
     await page.waitForFunction(
       () => document.querySelector("#events")?.textContent?.includes("ORDER_TRADE_UPDATE"),
       undefined,
@@ -124,19 +129,7 @@ describe("the market page", () => {
       () => Number(document.querySelector("#trades")?.getAttribute("data-count")) >= 2,
     );
     await page.selectOption("#symbol", "um:BTCUSDT");
-    const again = await fetch(`${worker.url}/fapi/v1/order`, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${CLIENTS.hook.token}`, "Content-Type": "application/json" },
-      body: JSON.stringify({
-        symbol: "BTCUSDT",
-        side: "BUY",
-        type: "LIMIT",
-        timeInForce: "GTC",
-        quantity: "0.020",
-        price: "51000",
-      }),
-    });
-    expect(again.status).toBe(200);
+    expect(await placeLimitBuy("0.020", "51000")).toBe(200);
     await page.waitForFunction(
       () => document.querySelector("#events")?.textContent?.includes("0.020 @ 51000"),
       undefined,

@@ -5,6 +5,7 @@
 import { DerivativesTradingUsdsFutures } from "@binance/derivatives-trading-usds-futures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLIENTS, REAL_KEYS } from "../support/credentials.ts";
+import { waitFor } from "../support/wait-for.ts";
 import { startWorkerProcess, type WorkerProcess } from "../support/worker-process.ts";
 
 let worker: WorkerProcess;
@@ -14,14 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await worker?.close();
 });
-
-async function waitFor(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe("Binance's official connector: user data through the gateway and relay", () => {
   it("starts a user data stream, hears its own order, keeps the key alive and closes it", async () => {
