@@ -3,10 +3,14 @@
 // The Worker runs in wrangler's local runtime (workerd), reached at its own entry, without `wrangler dev`'s
 // proxy. Timings on a shared 2-core machine are noisy: read the ratios, not the absolute numbers.
 // Options: --rounds N (REST, default 3) --requests N (per REST round and row, default 400) --concurrency N
-// (default 8) --relay-seconds N (per relay measurement, default 3) --skip-relay
+// (default 8) --relay-seconds N (per relay measurement, default 3) --skip-relay --alerts N (webhooks, default 100)
+// --skip-hooks
 
 import { parseArgs } from "node:util";
+import { startFakeExchange } from "../test/fake-exchange/index.ts";
+import { testHooks } from "../test/support/test-hooks.ts";
 import { startWorkerProcess } from "../test/support/worker-process.ts";
+import { timeHooks } from "./hooks.ts";
 import { compareRelays } from "./relay.ts";
 import { scenarios, sideBySide } from "./rest.ts";
 import { SIGNING_CASES, signaturesPerSecond } from "./signing.ts";
@@ -19,11 +23,17 @@ const { values } = parseArgs({
     concurrency: { type: "string", default: "8" },
     "relay-seconds": { type: "string", default: "3" },
     "skip-relay": { type: "boolean", default: false },
+    "skip-hooks": { type: "boolean", default: false },
+    alerts: { type: "string", default: "100" },
   },
 });
 const ratio = (a: number, b: number) => (a / b).toFixed(2);
 
-const worker = await startWorkerProcess({ vars: { RELAY_IDLE_CLOSE_MS: "0" } });
+const fake = await startFakeExchange();
+const worker = await startWorkerProcess({
+  fake,
+  vars: { RELAY_IDLE_CLOSE_MS: "0", WEBHOOKS: JSON.stringify(testHooks(fake.url)) },
+});
 try {
   const rounds = Number(values.rounds);
   const requests = Number(values.requests);
@@ -83,8 +93,22 @@ try {
       );
     }
   }
+  if (!values["skip-hooks"]) {
+    const hooks = await timeHooks(worker.directUrl, Number(values.alerts));
+    console.log(
+      `\nWebhooks: ${values.alerts} alerts one after another (ms; TradingView gives up after 3000)`,
+    );
+    console.log(`${"".padEnd(28)}${"p50 ms".padStart(10)}${"p99 ms".padStart(10)}`);
+    for (const [label, s] of [
+      ["alert answered (202)", hooks.accepted],
+      ["alert's order placed", hooks.placed],
+      ["same order via REST", hooks.restOrder],
+    ] as const)
+      console.log(`${label.padEnd(28)}${s.p50.toFixed(2).padStart(10)}${s.p99.toFixed(2).padStart(10)}`);
+  }
 } finally {
   await worker.close();
+  await fake.close();
 }
 
 console.log("\nSignatures per second, cached keys, the gateway's WebCrypto signer (in Node)");
