@@ -2,6 +2,8 @@
 // GET /hooks/<hook>/alerts/<id> and posted to the hook's notify URL. Binance's answers are kept as the exact text
 // Binance sent (order ids above 2^53 stay exact).
 
+import { toHex, utf8 } from "../encoding/bytes.ts";
+
 export type AlertStatus =
   /** Accepted, waiting for the desk. */
   | "queued"
@@ -90,7 +92,7 @@ function safeHost(url: string): string {
  */
 export async function stepClientId(hook: string, alert: string, index: number): Promise<string> {
   const bytes = new Uint8Array(
-    await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${hook}\u0000${alert}\u0000${index}`)),
+    await crypto.subtle.digest("SHA-256", utf8.encode(`${hook}\u0000${alert}\u0000${index}`)),
   );
-  return `wh-${[...bytes.slice(0, 16)].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+  return `wh-${toHex(bytes.slice(0, 16))}`;
 }

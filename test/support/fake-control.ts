@@ -1,5 +1,12 @@
 // The fake exchange's HTTP control API, for tests that run inside workerd (and work from Node too).
 
+import type {
+  FakeAccountSnapshot as FakeAccount,
+  FakeAccountSettings,
+  FakeNotification as RecordedNotification,
+  SimulationStatus,
+} from "../fake-exchange/types.ts";
+
 export interface RecordedRequest {
   readonly method: string;
   readonly path: string;
@@ -32,49 +39,8 @@ export interface StreamConnection {
   readonly violations: string[];
 }
 
-/** An account of the fake exchange (per API key and market). */
-export interface FakeAccount {
-  readonly apiKey: string;
-  readonly market: "um" | "cm";
-  readonly dualSidePosition: boolean;
-  readonly leverage: Readonly<Record<string, number>>;
-  readonly marginType: Readonly<Record<string, "CROSSED" | "ISOLATED">>;
-  /** Wallet and available balance of the main asset (USDT on USDⓈ-M, BTC on COIN-M). */
-  readonly balance: string;
-  readonly availableBalance: string;
-  readonly balances: Readonly<Record<string, { balance: string; availableBalance: string }>>;
-  /** Non-zero positions; positionAmt signed (short negative). */
-  readonly positions: readonly {
-    symbol: string;
-    positionSide: string;
-    positionAmt: string;
-    entryPrice: string;
-  }[];
-}
-
-/** Account state to set; members left out stay as they are. */
-export interface FakeAccountSettings {
-  apiKey: string;
-  market: "um" | "cm";
-  dualSidePosition?: boolean;
-  /** Asset that balance / availableBalance apply to (default the market's main asset). */
-  asset?: string;
-  balance?: string;
-  availableBalance?: string;
-  leverage?: Record<string, number>;
-  marginType?: Record<string, "CROSSED" | "ISOLATED">;
-  positions?: { symbol: string; positionSide?: string; positionAmt: string; entryPrice?: string }[];
-}
-
-/** A request the fake received on POST /__fake/notify/…. */
-export interface RecordedNotification {
-  readonly path: string;
-  readonly query: string;
-  readonly contentType: string;
-  readonly body: string;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly at: number;
-}
+// The account and notification shapes are the fake's own (a type-only import: nothing of the server loads).
+export type { FakeAccount, FakeAccountSettings, RecordedNotification, SimulationStatus };
 
 /** The body of POST /__fake/sim: {"on": true, ...options} (re)starts the simulated market, {"on": false} stops it. */
 export interface SimulationSettings {
@@ -85,15 +51,6 @@ export interface SimulationSettings {
   tradesPerSecond?: number;
   /** Default 1. */
   seed?: number;
-}
-
-export interface SimulationStatus {
-  on: boolean;
-  symbols: string[];
-  tradesPerSecond: number;
-  seed: number;
-  /** Last trade price per simulated symbol. */
-  prices: Record<string, string>;
 }
 
 export function fakeControl(baseUrl: string) {

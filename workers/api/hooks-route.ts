@@ -4,11 +4,12 @@
 // orders. GET /hooks/<hookId>/alerts/<id> (a bearer token with the read scope) tells what happened.
 
 import { constantTimeEqual } from "../../shared/auth/registry.ts";
-import { utf8 } from "../../shared/encoding/bytes.ts";
+import { toHex, utf8 } from "../../shared/encoding/bytes.ts";
 import { readAlert } from "../../shared/hooks/alert.ts";
 import { deskName, type Hook } from "../../shared/hooks/config.ts";
 import type { GatewayEnv } from "../env.ts";
 import type { Logger } from "../log.ts";
+import { placement } from "../placement.ts";
 import type { GatewayOptions } from "./config.ts";
 import { GatewayError } from "./errors.ts";
 import { readBodyText } from "./incoming.ts";
@@ -85,10 +86,7 @@ export async function alertStatus(
 
 function deskOf(env: GatewayEnv, options: GatewayOptions, hook: Hook) {
   const hint = options.locationHint;
-  return env.ORDER_DESK.getByName(
-    deskName(hook.account, hook.market, hint),
-    hint === null ? undefined : { locationHint: hint as DurableObjectLocationHint },
-  );
+  return env.ORDER_DESK.getByName(deskName(hook.account, hook.market, hint), placement(hint));
 }
 
 /** Compared as SHA-256 digests: equal lengths, no early exit, so the time taken tells nothing. */
@@ -102,5 +100,5 @@ async function digest(text: string): Promise<Uint8Array> {
 }
 
 async function digestHex(text: string): Promise<string> {
-  return [...(await digest(text)).slice(0, 16)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return toHex((await digest(text)).slice(0, 16));
 }

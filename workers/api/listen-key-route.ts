@@ -8,6 +8,7 @@ import type { Market } from "../../shared/catalog/types.ts";
 import type { Param } from "../../shared/encoding/query.ts";
 import { type ListenKeyReply, userStreamName } from "../../shared/streams/user-data.ts";
 import type { GatewayEnv } from "../env.ts";
+import { placement } from "../placement.ts";
 import type { GatewayOptions } from "./config.ts";
 import { renderError } from "./errors.ts";
 
@@ -46,10 +47,7 @@ export async function handleListenKey(
 /** The user stream object of an account and market (the name carries the hint: it applies at creation). */
 export function userStreamOf(env: GatewayEnv, options: GatewayOptions, account: string, market: Market) {
   const hint = options.locationHint;
-  return env.USER_STREAM.getByName(
-    userStreamName(account, market, hint),
-    hint === null ? undefined : { locationHint: hint as DurableObjectLocationHint },
-  );
+  return env.USER_STREAM.getByName(userStreamName(account, market, hint), placement(hint));
 }
 
 function render(reply: ListenKeyReply, method: string): Response {

@@ -10,6 +10,7 @@ import { resolveRoute } from "../../shared/rest/route.ts";
 import type { UpstreamRequest } from "../../shared/rest/upstream-request.ts";
 import type { GatewayEnv } from "../env.ts";
 import type { Logger } from "../log.ts";
+import { placement } from "../placement.ts";
 import { authenticate } from "./authenticate.ts";
 import type { GatewayOptions } from "./config.ts";
 import { GatewayError, renderError } from "./errors.ts";
@@ -96,10 +97,7 @@ async function sendThroughEgress(
   timeoutMs: number,
   method: HttpMethod,
 ): Promise<EgressReply> {
-  const hint =
-    options.locationHint === null
-      ? undefined
-      : { locationHint: options.locationHint as DurableObjectLocationHint };
+  const hint = placement(options.locationHint);
   const egress = env.BINANCE_EGRESS.getByName(options.egressName, hint);
   try {
     return await egress.send(request, timeoutMs);

@@ -17,6 +17,7 @@ import {
 } from "../../shared/streams/relay-connect.ts";
 import { USER_EVENTS } from "../../shared/streams/user-data.ts";
 import type { GatewayEnv } from "../env.ts";
+import { placement } from "../placement.ts";
 import type { GatewayOptions } from "./config.ts";
 import { userStreamOf } from "./listen-key-route.ts";
 
@@ -98,10 +99,7 @@ export async function connectStream(
   };
   const headers = new Headers(request.headers);
   headers.set(ADMISSION_HEADER, encodeAdmission(admission));
-  const hint =
-    options.locationHint === null
-      ? undefined
-      : { locationHint: options.locationHint as DurableObjectLocationHint };
+  const hint = placement(options.locationHint);
   const relay = env.MARKET_RELAY.getByName(
     `relay:${target.market}:${options.locationHint ?? "default"}`,
     hint,

@@ -8,6 +8,7 @@ import { toWireError } from "../../shared/errors.ts";
 import { type EgressReply, egressObjectName } from "../../shared/rest/egress-reply.ts";
 import { prepareUpstream } from "../../shared/rest/prepare.ts";
 import type { GatewayEnv } from "../env.ts";
+import { placement } from "../placement.ts";
 
 const TIMEOUT_MS = 10_000;
 
@@ -48,10 +49,7 @@ export class BinanceCalls {
       () => clientId ?? crypto.randomUUID(),
     );
     if (!prepared.ok) throw new Error(`could not prepare ${method} ${path}: ${prepared.error.kind}`);
-    const egress = this.#env.BINANCE_EGRESS.getByName(
-      egressObjectName(this.#hint),
-      this.#hint === null ? undefined : { locationHint: this.#hint as DurableObjectLocationHint },
-    );
+    const egress = this.#env.BINANCE_EGRESS.getByName(egressObjectName(this.#hint), placement(this.#hint));
     let reply: EgressReply;
     try {
       reply = await egress.send({ ...prepared.value, account: this.#account }, TIMEOUT_MS);

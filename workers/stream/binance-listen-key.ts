@@ -6,6 +6,7 @@ import { toWireError } from "../../shared/errors.ts";
 import { type EgressReply, egressObjectName } from "../../shared/rest/egress-reply.ts";
 import type { ListenKeyReply } from "../../shared/streams/user-data.ts";
 import type { GatewayEnv } from "../env.ts";
+import { placement } from "../placement.ts";
 
 const PATHS = { um: "/fapi/v1/listenKey", cm: "/dapi/v1/listenKey" } as const;
 const TIMEOUT_MS = 10_000;
@@ -36,10 +37,7 @@ export class BinanceListenKey {
 
   async #call(method: "POST" | "PUT" | "DELETE", listenKey: string | null): Promise<ListenKeyReply> {
     const hint = this.#locationHint;
-    const egress = this.#env.BINANCE_EGRESS.getByName(
-      egressObjectName(hint),
-      hint === null ? undefined : { locationHint: hint as DurableObjectLocationHint },
-    );
+    const egress = this.#env.BINANCE_EGRESS.getByName(egressObjectName(hint), placement(hint));
     let reply: EgressReply;
     try {
       reply = await egress.send(

@@ -16,6 +16,7 @@ import {
   userStreamName,
 } from "../../shared/streams/user-data.ts";
 import type { GatewayEnv } from "../env.ts";
+import { placement } from "../placement.ts";
 
 const RETRY_BASE_MS = 500;
 const RETRY_MAX_MS = 30_000;
@@ -119,7 +120,7 @@ export class UserFeeds {
       const hint = String(this.#env.BINANCE_LOCATION_HINT ?? "").trim() || null;
       const stub = this.#env.USER_STREAM.getByName(
         userStreamName(scope.account, scope.market, hint),
-        hint === null ? undefined : { locationHint: hint as DurableObjectLocationHint },
+        placement(hint),
       );
       response = await stub.fetch("https://user-stream/feed", {
         headers: { Upgrade: "websocket", "X-Relay-Key": key },
