@@ -94,6 +94,50 @@ describe("configuration mistakes", () => {
     expect((await refusal(response)).msg).toBe(
       "Gateway misconfigured: BINANCE_PRIVATE_KEY_PASSPHRASE does not decrypt BINANCE_PRIVATE_KEY",
     );
+    const health = await fetch(`${gw.url}/gateway/health`);
+    expect({ status: health.status, body: await health.json() }).toEqual({
+      status: 503,
+      body: { status: "degraded" },
+    });
+    const owner = await fetch(`${gw.url}/gateway/health`, {
+      headers: { Authorization: `Bearer ${CLIENTS.hook.token}` },
+    });
+    expect(await owner.json()).toEqual({
+      status: "degraded",
+      accounts: [
+        {
+          account: "main",
+          usable: false,
+          problem: "BINANCE_PRIVATE_KEY_PASSPHRASE does not decrypt BINANCE_PRIVATE_KEY",
+        },
+      ],
+    });
+  });
+
+  it("health is degraded when a client's second account has no usable key, ok for market-only clients", async () => {
+    const marketOnly = JSON.stringify([CLIENTS.viewer]);
+    const quiet = await start({ secrets: { GATEWAY_CLIENTS: marketOnly, BINANCE_API_KEY: "" } });
+    expect((await fetch(`${quiet.url}/gateway/health`)).status).toBe(200);
+    await quiet.close();
+    const broken = await start({
+      secrets: { BINANCE_ACCOUNTS: JSON.stringify({ second: { apiKey: "k", privateKey: "not a pem" } }) },
+    });
+    const owner = await fetch(`${broken.url}/gateway/health`, {
+      headers: { Authorization: `Bearer ${CLIENTS.second.token}` },
+    });
+    expect({ status: owner.status, body: await owner.json() }).toEqual({
+      status: 503,
+      body: {
+        status: "degraded",
+        accounts: [
+          {
+            account: "second",
+            usable: false,
+            problem: "BINANCE_ACCOUNTS.second.privateKey is not usable: not a PKCS#8 private key",
+          },
+        ],
+      },
+    });
   });
 
   it("an unknown BINANCE_LOCATION_HINT is refused, a valid one is used", async () => {

@@ -6,6 +6,7 @@ import type { GatewayEnv } from "../env.ts";
 import { createLogger } from "../log.ts";
 import { type GatewayOptions, loadGatewayOptions } from "./config.ts";
 import { GatewayError, renderError } from "./errors.ts";
+import { health } from "./health-route.ts";
 import { alertStatus, receiveAlert } from "./hooks-route.ts";
 import { proxyRest } from "./rest-proxy.ts";
 import { connectStream, isStreamPath } from "./stream-connect.ts";
@@ -13,13 +14,7 @@ import { mintTokenFor } from "./stream-token-route.ts";
 
 export const app = new Hono<{ Bindings: GatewayEnv }>();
 
-app.get("/gateway/health", async (c) => {
-  const options = await loadGatewayOptions(c.env);
-  return c.json(
-    options.ok ? { status: "ok" } : { status: "misconfigured", problem: options.error },
-    options.ok ? 200 : 500,
-  );
-});
+app.get("/gateway/health", (c) => health(c.req.raw, c.env));
 
 app.post("/gateway/stream-token", async (c) => mintTokenFor(c.req.raw, await optionsOrThrow(c.env)));
 

@@ -27,9 +27,9 @@ export async function authenticate(
 ): Promise<Caller> {
   const params = [...call.query, ...(call.body ?? [])];
   const value = (name: string) => params.find(([n]) => n === name)?.[1];
-  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(headers.get("Authorization") ?? "")?.[1];
-  if (bearer !== undefined) {
-    const client = await registry.findByToken(bearer);
+  const presented = presentedCredential(headers);
+  if (presented?.kind === "token") {
+    const client = await registry.findByToken(presented.value);
     if (client === null) throw new GatewayError({ kind: "token-unknown" });
     if (value("signature") !== undefined) throw new GatewayError({ kind: "signature-with-token" });
     if (endpoint.security === "SIGNED" && value("timestamp") !== undefined) {
@@ -38,9 +38,8 @@ export async function authenticate(
     }
     return { client, mode: "token" };
   }
-  const apiKey = headers.get("X-MBX-APIKEY")?.trim();
-  if (apiKey === undefined || apiKey === "") throw new GatewayError({ kind: "credentials-missing" });
-  const client = await registry.findByApiKey(apiKey);
+  if (presented === null) throw new GatewayError({ kind: "credentials-missing" });
+  const client = await registry.findByApiKey(presented.value);
   if (client === null) throw new GatewayError({ kind: "api-key-unknown" });
   if (call.bodyKind === "json")
     throw new GatewayError({ kind: "unsupported-content-type", contentType: "application/json" });
@@ -55,4 +54,26 @@ export async function authenticate(
     if (!verified.ok) throw new GatewayError(verified.error);
   }
   return { client, mode: "drop-in" };
+}
+
+/** The credential a request presents: a bearer token, else a (virtual) API key header, else none. */
+export function presentedCredential(
+  headers: Headers,
+): { readonly kind: "token" | "api-key"; readonly value: string } | null {
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(headers.get("Authorization") ?? "")?.[1];
+  if (bearer !== undefined) return { kind: "token", value: bearer };
+  const apiKey = headers.get("X-MBX-APIKEY")?.trim();
+  return apiKey === undefined || apiKey === "" ? null : { kind: "api-key", value: apiKey };
+}
+
+/** Who the request comes from, without checking a signature: enough for answers that change no state. */
+export async function identifyCaller(
+  headers: Headers,
+  registry: ClientRegistry,
+): Promise<GatewayClient | null> {
+  const presented = presentedCredential(headers);
+  if (presented === null) return null;
+  return presented.kind === "token"
+    ? registry.findByToken(presented.value)
+    : registry.findByApiKey(presented.value);
 }

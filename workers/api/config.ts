@@ -135,7 +135,7 @@ async function readGatewayOptions(env: GatewayEnv): Promise<Result<GatewayOption
       isPublic: relayPublic === "true",
       allowedOrigins,
       tokenTtlSeconds: tokenTtlSeconds.value,
-      tokenKey: await streamTokenKey(env.GATEWAY_CLIENTS),
+      tokenKey: await streamTokenKey(env.GATEWAY_CLIENTS ?? ""),
       relayKeyMac: await relayKeyMac(env.GATEWAY_CLIENTS ?? ""),
     },
     hooks: hooks.value,

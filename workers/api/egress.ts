@@ -4,6 +4,7 @@
 // back-off, persisted so an evicted object keeps honouring a ban. Signing happens here, with keys imported once.
 
 import { DurableObject } from "cloudflare:workers";
+import { accountProblem, describeKeyError } from "../../shared/auth/account-keys.ts";
 import { MAIN_ACCOUNT } from "../../shared/auth/accounts.ts";
 import type { Market } from "../../shared/catalog/types.ts";
 import {
@@ -17,7 +18,6 @@ import {
 import { CLOCK_RESYNC_MS, offsetFromServerTime } from "../../shared/rest/clock.ts";
 import { classifyResponse } from "../../shared/rest/outcome.ts";
 import type { UpstreamRequest } from "../../shared/rest/upstream-request.ts";
-import type { KeyError } from "../../shared/signing/private-key.ts";
 import { type Signer, SignerCache } from "../../shared/signing/signer.ts";
 import type { GatewayEnv } from "../env.ts";
 import { createLogger, type Logger } from "../log.ts";
@@ -59,25 +59,16 @@ export class BinanceEgress extends DurableObject<GatewayEnv> {
     const accountName = request.account;
     const ban = activeBan(this.#bans[request.market], request.countsAsOrder, accountName, Date.now());
     if (ban !== null) return { kind: "error", reason: { kind: "upstream-banned", ...ban } };
-    const account = options.value.accounts.get(accountName) ?? null;
-    if (request.security !== "NONE" && account === null) {
-      return misconfigured(
-        accountName === MAIN_ACCOUNT
-          ? "BINANCE_API_KEY is not set, so calls that need Binance's API key cannot be made"
-          : `account "${accountName}" is not in BINANCE_ACCOUNTS`,
-      );
-    }
+    const account = options.value.accounts.get(accountName);
+    const problem =
+      request.security === "NONE"
+        ? null
+        : accountProblem(accountName, account, request.security === "SIGNED" ? "signing" : "api-key");
+    if (problem !== null) return misconfigured(problem);
     let signer: Signer | null = null;
-    if (request.security === "SIGNED") {
-      if (account?.credential == null) {
-        return misconfigured(
-          accountName === MAIN_ACCOUNT
-            ? "neither BINANCE_API_SECRET nor BINANCE_PRIVATE_KEY is set, so signed calls cannot be made"
-            : `account "${accountName}" has no apiSecret or privateKey`,
-        );
-      }
+    if (request.security === "SIGNED" && account?.credential != null) {
       const loaded = await signers.get(account.credential);
-      if (!loaded.ok) return misconfigured(describeKeyError(loaded.error));
+      if (!loaded.ok) return misconfigured(describeKeyError(accountName, loaded.error));
       signer = loaded.value;
       await this.#ensureClock(request.market, options.value.restUrl[request.market], timeoutMs);
     }
@@ -176,19 +167,4 @@ function readServerTime(body: ArrayBuffer): number | null {
 
 function misconfigured(message: string): EgressReply {
   return { kind: "error", reason: { kind: "gateway-misconfigured", message } };
-}
-
-function describeKeyError(error: KeyError): string {
-  switch (error.kind) {
-    case "not-pem":
-      return "BINANCE_PRIVATE_KEY is not a PEM private key";
-    case "unsupported-key":
-      return `BINANCE_PRIVATE_KEY is not usable: ${error.detail}`;
-    case "passphrase-required":
-      return "BINANCE_PRIVATE_KEY is encrypted: set BINANCE_PRIVATE_KEY_PASSPHRASE";
-    case "wrong-passphrase":
-      return "BINANCE_PRIVATE_KEY_PASSPHRASE does not decrypt BINANCE_PRIVATE_KEY";
-    case "unsupported-encryption":
-      return `BINANCE_PRIVATE_KEY uses an unsupported encryption: ${error.detail}`;
-  }
 }
