@@ -1,6 +1,7 @@
-// The account panel, shown when the token has the read and stream scopes: positions and open orders from REST,
-// and live order events from the account's user data stream, through a relay listen key on the page's relay
-// socket. After a gap on that key (or an event that changes them) positions and orders are fetched again.
+// The account panel, shown only when the token has the read and stream scopes (both are tried before the panel
+// appears): positions and open orders from REST, and live order events from the account's user data stream,
+// through a relay listen key on the page's relay socket. After a gap on that key (or an event that changes
+// them) positions and orders are fetched again.
 
 import type { createRestClient, StreamClient } from "../shared/client/index.ts";
 import { element, fillTable, log, throttle } from "./dom.ts";
@@ -15,15 +16,18 @@ export async function openAccount(rest: Rest, market: Market, client: StreamClie
   const api = rest[market];
   let listenKey: string;
   try {
+    // The read scope first: a token that may open a user data stream but not read the account sees no panel.
+    await load(rest, market);
     listenKey = ((await api.startUserDataStream()).data as { listenKey: string }).listenKey;
   } catch (error) {
     panel.hidden = true;
-    log(`account panel off: ${error instanceof Error ? error.message : "no access"}`);
+    log(
+      `account panel off (it needs the read and stream scopes): ${error instanceof Error ? error.message : "no access"}`,
+    );
     return () => undefined;
   }
   panel.hidden = false;
-  const refresh = throttle(() => void load(rest, market), 300);
-  refresh();
+  const refresh = throttle(() => void load(rest, market).catch(reportLoad), 300);
   const events = element<HTMLOListElement>("#events");
   const stop = client.subscribe<{ e?: string; o?: Record<string, unknown> }>(listenKey, (event) => {
     const item = document.createElement("li");
@@ -53,35 +57,36 @@ export async function openAccount(rest: Rest, market: Market, client: StreamClie
   };
 }
 
+function reportLoad(error: unknown): void {
+  log(`account: ${error instanceof Error ? error.message : "failed"}`);
+}
+
+/** Positions and open orders into their tables; throws when the token may not read them. */
 async function load(rest: Rest, market: Market): Promise<void> {
-  try {
-    const positions = (
-      market === "um" ? await rest.um.positionInformationV3() : await rest.cm.positionInformation()
-    ).data as Record<string, string>[];
-    fillTable(
-      element("#positions"),
-      positions
-        .filter((p) => Number(p.positionAmt) !== 0)
-        .map((p) => ({
-          cells: [
-            p.symbol ?? "",
-            p.positionSide ?? "",
-            p.positionAmt ?? "",
-            p.entryPrice ?? "",
-            p.unRealizedProfit ?? "",
-          ],
-          className: Number(p.positionAmt) > 0 ? "buy" : "sell",
-        })),
-    );
-    const orders = (await rest[market].currentAllOpenOrders()).data as Record<string, string>[];
-    fillTable(
-      element("#orders"),
-      orders.map((o) => ({
-        cells: [o.symbol ?? "", o.side ?? "", o.type ?? "", o.origQty ?? "", o.price ?? "", o.status ?? ""],
-        className: o.side === "BUY" ? "buy" : "sell",
+  const positions = (
+    market === "um" ? await rest.um.positionInformationV3() : await rest.cm.positionInformation()
+  ).data as Record<string, string>[];
+  fillTable(
+    element("#positions"),
+    positions
+      .filter((p) => Number(p.positionAmt) !== 0)
+      .map((p) => ({
+        cells: [
+          p.symbol ?? "",
+          p.positionSide ?? "",
+          p.positionAmt ?? "",
+          p.entryPrice ?? "",
+          p.unRealizedProfit ?? "",
+        ],
+        className: Number(p.positionAmt) > 0 ? "buy" : "sell",
       })),
-    );
-  } catch (error) {
-    log(`account: ${error instanceof Error ? error.message : "failed"}`);
-  }
+  );
+  const orders = (await rest[market].currentAllOpenOrders()).data as Record<string, string>[];
+  fillTable(
+    element("#orders"),
+    orders.map((o) => ({
+      cells: [o.symbol ?? "", o.side ?? "", o.type ?? "", o.origQty ?? "", o.price ?? "", o.status ?? ""],
+      className: o.side === "BUY" ? "buy" : "sell",
+    })),
+  );
 }

@@ -80,6 +80,27 @@ for (const [kind, keys] of KINDS) {
       ]);
     });
 
+    it("never prints a credential of a stream path on the console", async () => {
+      const wsUrl = dev.url.replace(/^http/, "ws");
+      const key = await fetch(`${dev.url}/fapi/v1/listenKey`, {
+        method: "POST",
+        headers: { "X-MBX-APIKEY": CLIENTS.trader.apiKey },
+      });
+      const { listenKey } = (await key.json()) as { listenKey: string };
+      for (const path of [`/k/${CLIENTS.hook.token}/ws/btcusdt@aggTrade`, `/ws/${listenKey}`]) {
+        const socket = new WebSocket(`${wsUrl}${path}`);
+        await new Promise((resolve, reject) => {
+          socket.onopen = resolve;
+          socket.onerror = reject;
+        });
+        socket.close();
+      }
+      await waitFor(() => dev.output().includes("/ws/<listen key>"), "the listen key's request line");
+      expect(dev.output()).toContain("/k/<credential>/ws/btcusdt@aggTrade");
+      expect(dev.output()).not.toContain(CLIENTS.hook.token);
+      expect(dev.output()).not.toContain(listenKey);
+    });
+
     it("places the order of a webhook from WEBHOOKS in .dev.vars", async () => {
       const alert = {
         passphrase: HOOK_PASSPHRASE,

@@ -143,9 +143,36 @@ describe("the market page", () => {
 
   it("serves the page with a content security policy and keeps the token out of storage that outlives the tab", async () => {
     const response = await fetch(`${worker.url}/`);
-    expect(response.headers.get("content-security-policy")).toContain("script-src 'self'");
+    const policy = response.headers.get("content-security-policy") ?? "";
+    expect(policy).toContain("script-src 'self'");
+    // The page talks to its own origin only ('self' covers ws: and wss: to the same host).
+    expect(policy).toContain("connect-src 'self';");
+    const violation = await page.evaluate(
+      (elsewhere) =>
+        new Promise<string>((resolve) => {
+          document.addEventListener("securitypolicyviolation", (event) => resolve(event.effectiveDirective), {
+            once: true,
+          });
+          try {
+            new WebSocket(elsewhere).close();
+          } catch {
+            // Some browsers throw as well as reporting.
+          }
+          setTimeout(() => resolve("no violation"), 3000);
+        }),
+      worker.wsUrl.replace("127.0.0.1", "localhost"),
+    );
+    expect(violation).toBe("connect-src");
     expect(response.headers.get("referrer-policy")).toBe("no-referrer");
     expect(await page.evaluate(() => [localStorage.length, sessionStorage.length])).toEqual([0, 1]);
     expect(page.url()).not.toContain("token");
+  });
+
+  it("shows no account panel to a token that may open a user data stream but not read the account", async () => {
+    await page.fill("#token", CLIENTS.watcher.token);
+    await page.click("#token-form button");
+    await page.waitForFunction(() => document.querySelector("#log")?.textContent?.includes("account panel off"));
+    expect(await page.locator("#account").isHidden()).toBe(true);
+    await page.waitForFunction(() => document.body.dataset.status === "open", undefined, { timeout: 20_000 });
   });
 });

@@ -68,6 +68,8 @@ export const CLIENTS = {
     scopes: ["market", "read", "trade", "stream"],
   },
   viewer: { name: "viewer", token: "tok-viewer-0123456789abcdef01", scopes: ["market"] },
+  /** May open user data streams but not read the account (the page must not show it an account panel). */
+  watcher: { name: "watcher", token: "tok-watcher-0123456789abcdef0", scopes: ["market", "stream"] },
   /** Acts for the second Binance account (BINANCE_ACCOUNTS), not the main one. */
   second: {
     name: "second",
