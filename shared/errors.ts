@@ -4,7 +4,7 @@
 // Situations Binance has no code for get codes in the -9xxx range, which Binance does not use. The reason's
 // name also goes out in the X-Gateway-Error header. Messages never contain a key, signature or signed URL.
 
-import type { AccessError } from "./auth/authorize.ts";
+import type { AccessError, DeniedTarget } from "./auth/authorize.ts";
 import type { DropInError } from "./auth/drop-in.ts";
 
 export type GatewayErrorReason =
@@ -96,10 +96,7 @@ export function toWireError(reason: GatewayErrorReason): WireError {
       return {
         status: 401,
         code: -2015,
-        msg:
-          reason.symbol === null
-            ? `${NO_PERMISSION} (gateway: client '${reason.client}' may only trade its listed symbols and this call names none)`
-            : `${NO_PERMISSION} (gateway: client '${reason.client}' may not trade ${reason.symbol || "an unreadable symbol"})`,
+        msg: `${NO_PERMISSION} (gateway: ${symbolDenial(reason.client, reason.denied)})`,
       };
     case "signature-missing":
       return {
@@ -236,5 +233,19 @@ export function toWireError(reason: GatewayErrorReason): WireError {
       };
     case "alert-unknown":
       return { status: 404, code: -9037, msg: "No such alert for this hook." };
+  }
+}
+
+function symbolDenial(client: string, denied: DeniedTarget): string {
+  const only = `client '${client}' may only trade its listed symbols`;
+  switch (denied.kind) {
+    case "symbol":
+      return `client '${client}' may not trade ${denied.symbol || "an unreadable symbol"}`;
+    case "account":
+      return `${only} and this call acts on the whole account`;
+    case "no-symbol":
+      return `${only} and this call names no symbol, so it acts on the whole account`;
+    case "unresolved-order":
+      return `${only} and the order this call addresses could not be looked up to check its symbol`;
   }
 }

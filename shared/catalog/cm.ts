@@ -17,6 +17,7 @@ export const CM_ENDPOINTS = [
     security: "NONE",
     weight: 1,
     required: [],
+    actsOn: "market-data",
     summary: "Test connectivity to the REST API.",
   },
   {
@@ -28,6 +29,7 @@ export const CM_ENDPOINTS = [
     security: "NONE",
     weight: 1,
     required: [],
+    actsOn: "market-data",
     summary: "Current server time.",
   },
   {
@@ -39,6 +41,7 @@ export const CM_ENDPOINTS = [
     security: "NONE",
     weight: 1,
     required: [],
+    actsOn: "market-data",
     summary: "Trading rules, rate limits and symbol information.",
   },
   {
@@ -50,6 +53,7 @@ export const CM_ENDPOINTS = [
     security: "NONE",
     weight: DEPTH_WEIGHT,
     required: ["symbol"],
+    actsOn: "market-data",
     summary: "Order book of a symbol.",
   },
   {
@@ -61,6 +65,7 @@ export const CM_ENDPOINTS = [
     security: "NONE",
     weight: 5,
     required: ["symbol"],
+    actsOn: "market-data",
     summary: "Recent market trades.",
   },
   {
@@ -72,6 +77,7 @@ export const CM_ENDPOINTS = [
     security: "API_KEY",
     weight: 20,
     required: ["symbol"],
+    actsOn: "market-data",
     summary: "Older market trades (MARKET_DATA: API key, no signature).",
   },
   {
@@ -83,6 +89,7 @@ export const CM_ENDPOINTS = [
     security: "NONE",
     weight: 20,
     required: ["symbol"],
+    actsOn: "market-data",
     summary: "Compressed/aggregate trades.",
   },
   {
@@ -94,6 +101,7 @@ export const CM_ENDPOINTS = [
     security: "NONE",
     weight: KLINE_WEIGHT,
     required: ["symbol", "interval"],
+    actsOn: "market-data",
     summary: "Kline/candlestick bars for a symbol.",
   },
   {
@@ -105,6 +113,7 @@ export const CM_ENDPOINTS = [
     security: "NONE",
     weight: KLINE_WEIGHT,
     required: ["pair", "contractType", "interval"],
+    actsOn: "market-data",
     summary: "Kline bars for a continuous contract type of a pair.",
   },
   {
@@ -116,6 +125,7 @@ export const CM_ENDPOINTS = [
     security: "NONE",
     weight: KLINE_WEIGHT,
     required: ["pair", "interval"],
+    actsOn: "market-data",
     summary: "Index price kline bars for a pair.",
   },
   {
@@ -127,6 +137,7 @@ export const CM_ENDPOINTS = [
     security: "NONE",
     weight: KLINE_WEIGHT,
     required: ["symbol", "interval"],
+    actsOn: "market-data",
     summary: "Mark price kline bars for a symbol.",
   },
   {
@@ -137,6 +148,7 @@ export const CM_ENDPOINTS = [
     security: "NONE",
     weight: KLINE_WEIGHT,
     required: ["symbol", "interval"],
+    actsOn: "market-data",
     summary: "Premium index kline bars for a symbol.",
   },
   {
@@ -148,6 +160,7 @@ export const CM_ENDPOINTS = [
     security: "NONE",
     weight: 10,
     required: [],
+    actsOn: "market-data",
     summary: "Index price, mark price and funding rate (by symbol, by pair, or all).",
   },
   {
@@ -159,6 +172,7 @@ export const CM_ENDPOINTS = [
     security: "NONE",
     weight: 1,
     required: ["symbol"],
+    actsOn: "market-data",
     summary: "Funding rate history of a perpetual contract.",
   },
   {
@@ -169,6 +183,7 @@ export const CM_ENDPOINTS = [
     security: "NONE",
     weight: 0,
     required: [],
+    actsOn: "market-data",
     summary: "Funding rate cap/floor and interval for symbols with adjustments.",
   },
   {
@@ -180,6 +195,7 @@ export const CM_ENDPOINTS = [
     security: "NONE",
     weight: { withSymbol: 1, withoutSymbol: 40 },
     required: [],
+    actsOn: "market-data",
     summary: "24-hour rolling price change statistics.",
   },
   {
@@ -191,6 +207,7 @@ export const CM_ENDPOINTS = [
     security: "NONE",
     weight: { withSymbol: 1, withoutSymbol: 2 },
     required: [],
+    actsOn: "market-data",
     summary: "Latest price for a symbol, a pair or all symbols.",
   },
   {
@@ -202,6 +219,7 @@ export const CM_ENDPOINTS = [
     security: "NONE",
     weight: { withSymbol: 2, withoutSymbol: 5 },
     required: [],
+    actsOn: "market-data",
     summary: "Best bid/ask price and quantity.",
   },
   {
@@ -213,6 +231,7 @@ export const CM_ENDPOINTS = [
     security: "NONE",
     weight: 1,
     required: ["symbol"],
+    actsOn: "market-data",
     summary: "Index price constituents of a symbol.",
   },
   {
@@ -224,6 +243,7 @@ export const CM_ENDPOINTS = [
     security: "NONE",
     weight: 1,
     required: ["symbol"],
+    actsOn: "market-data",
     summary: "Present open interest of a symbol.",
   },
   {
@@ -235,6 +255,7 @@ export const CM_ENDPOINTS = [
     security: "NONE",
     weight: 1,
     required: ["pair", "contractType", "period"],
+    actsOn: "market-data",
     summary: "Open interest history.",
   },
   {
@@ -247,6 +268,7 @@ export const CM_ENDPOINTS = [
     weight: 1,
     // Binance's COIN-M page lists `symbol` as mandatory (the reference connector sends `pair`).
     required: ["symbol", "period"],
+    actsOn: "market-data",
     summary: "Top trader long/short ratio (accounts).",
   },
   {
@@ -258,6 +280,7 @@ export const CM_ENDPOINTS = [
     security: "NONE",
     weight: 1,
     required: ["pair", "period"],
+    actsOn: "market-data",
     summary: "Top trader long/short ratio (positions).",
   },
   {
@@ -269,6 +292,7 @@ export const CM_ENDPOINTS = [
     security: "NONE",
     weight: 1,
     required: ["pair", "period"],
+    actsOn: "market-data",
     summary: "Global long/short account ratio.",
   },
   {
@@ -280,6 +304,7 @@ export const CM_ENDPOINTS = [
     security: "NONE",
     weight: 1,
     required: ["pair", "contractType", "period"],
+    actsOn: "market-data",
     summary: "Taker buy/sell volume.",
   },
   {
@@ -291,6 +316,7 @@ export const CM_ENDPOINTS = [
     security: "NONE",
     weight: 1,
     required: ["pair", "contractType", "period"],
+    actsOn: "market-data",
     summary: "Futures basis history.",
   },
 
@@ -304,6 +330,7 @@ export const CM_ENDPOINTS = [
     security: "SIGNED",
     weight: 0,
     required: ["symbol", "side", "type"],
+    actsOn: "symbol",
     orderPlacement: "single",
     summary: "Place an order (counts on the order-rate limit, 0 on IP weight).",
   },
@@ -316,6 +343,7 @@ export const CM_ENDPOINTS = [
     security: "SIGNED",
     weight: 1,
     required: ["symbol", "side", "orderId|origClientOrderId", "quantity|price"],
+    actsOn: "symbol",
     summary: "Modify a LIMIT order.",
   },
   {
@@ -327,6 +355,7 @@ export const CM_ENDPOINTS = [
     security: "SIGNED",
     weight: 5,
     required: ["batchOrders"],
+    actsOn: "batch",
     orderPlacement: "batch",
     summary: "Place up to 5 orders in one request.",
   },
@@ -339,6 +368,7 @@ export const CM_ENDPOINTS = [
     security: "SIGNED",
     weight: 5,
     required: ["batchOrders"],
+    actsOn: "batch",
     summary: "Modify up to 5 LIMIT orders in one request.",
   },
   {
@@ -350,6 +380,7 @@ export const CM_ENDPOINTS = [
     security: "SIGNED",
     weight: 1,
     required: ["symbol", "orderId|origClientOrderId"],
+    actsOn: "symbol",
     summary: "Modification history of an order.",
   },
   {
@@ -361,6 +392,7 @@ export const CM_ENDPOINTS = [
     security: "SIGNED",
     weight: 1,
     required: ["symbol", "orderId|origClientOrderId"],
+    actsOn: "symbol",
     summary: "Status of an order.",
   },
   {
@@ -372,6 +404,7 @@ export const CM_ENDPOINTS = [
     security: "SIGNED",
     weight: 1,
     required: ["symbol", "orderId|origClientOrderId"],
+    actsOn: "symbol",
     summary: "Cancel an active order.",
   },
   {
@@ -383,6 +416,7 @@ export const CM_ENDPOINTS = [
     security: "SIGNED",
     weight: 1,
     required: ["symbol"],
+    actsOn: "symbol",
     summary: "Cancel all open orders of a symbol.",
   },
   {
@@ -394,6 +428,7 @@ export const CM_ENDPOINTS = [
     security: "SIGNED",
     weight: 1,
     required: ["symbol", "orderIdList|origClientOrderIdList"],
+    actsOn: "symbol",
     summary: "Cancel up to 10 orders of a symbol.",
   },
   {
@@ -405,6 +440,7 @@ export const CM_ENDPOINTS = [
     security: "SIGNED",
     weight: 10,
     required: ["symbol", "countdownTime"],
+    actsOn: "symbol",
     summary: "Set or reset the countdown that cancels all open orders of a symbol.",
   },
   {
@@ -416,6 +452,7 @@ export const CM_ENDPOINTS = [
     security: "SIGNED",
     weight: 1,
     required: ["symbol", "orderId|origClientOrderId"],
+    actsOn: "symbol",
     summary: "One open order.",
   },
   {
@@ -427,6 +464,7 @@ export const CM_ENDPOINTS = [
     security: "SIGNED",
     weight: { withSymbol: 1, withoutSymbol: 40 },
     required: [],
+    actsOn: "symbol-or-account",
     summary: "All open orders of a symbol, a pair or every symbol.",
   },
   {
@@ -439,6 +477,7 @@ export const CM_ENDPOINTS = [
     // Binance: 20 with symbol, 40 with pair. The Weight type cannot tell symbol from pair: the larger applies.
     weight: 40,
     required: ["symbol|pair"],
+    actsOn: "symbol-or-account",
     summary: "All orders of a symbol or pair: active, canceled or filled.",
   },
   {
@@ -450,6 +489,7 @@ export const CM_ENDPOINTS = [
     security: "SIGNED",
     weight: 1,
     required: ["dualSidePosition"],
+    actsOn: "account",
     summary: "Switch between one-way and hedge mode on every symbol.",
   },
   {
@@ -461,6 +501,7 @@ export const CM_ENDPOINTS = [
     security: "SIGNED",
     weight: 1,
     required: ["symbol", "leverage"],
+    actsOn: "symbol",
     summary: "Change a symbol's initial leverage.",
   },
   {
@@ -472,6 +513,7 @@ export const CM_ENDPOINTS = [
     security: "SIGNED",
     weight: 1,
     required: ["symbol", "marginType"],
+    actsOn: "symbol",
     summary: "Switch a symbol between isolated and crossed margin.",
   },
   {
@@ -483,6 +525,7 @@ export const CM_ENDPOINTS = [
     security: "SIGNED",
     weight: 1,
     required: ["symbol", "amount", "type"],
+    actsOn: "symbol",
     summary: "Add or reduce isolated position margin.",
   },
   {
@@ -494,6 +537,7 @@ export const CM_ENDPOINTS = [
     security: "SIGNED",
     weight: 1,
     required: ["symbol"],
+    actsOn: "symbol",
     summary: "History of isolated position margin changes.",
   },
   {
@@ -505,6 +549,7 @@ export const CM_ENDPOINTS = [
     security: "SIGNED",
     weight: 1,
     required: [],
+    actsOn: "symbol-or-account",
     summary: "Position information.",
   },
   {
@@ -517,6 +562,7 @@ export const CM_ENDPOINTS = [
     // Binance: 20 with symbol, 40 with pair. The Weight type cannot tell symbol from pair: the larger applies.
     weight: 40,
     required: ["symbol|pair"],
+    actsOn: "symbol-or-account",
     summary: "The account's trades on a symbol or pair.",
   },
   {
@@ -528,6 +574,7 @@ export const CM_ENDPOINTS = [
     security: "SIGNED",
     weight: 5,
     required: [],
+    actsOn: "symbol-or-account",
     summary: "ADL quantile estimation of positions.",
   },
   {
@@ -539,6 +586,7 @@ export const CM_ENDPOINTS = [
     security: "SIGNED",
     weight: { withSymbol: 20, withoutSymbol: 50 },
     required: [],
+    actsOn: "symbol-or-account",
     summary: "The account's liquidation and ADL orders.",
   },
 
@@ -552,6 +600,7 @@ export const CM_ENDPOINTS = [
     security: "SIGNED",
     weight: 30,
     required: [],
+    actsOn: "account",
     summary: "Current position mode (one-way or hedge).",
   },
   {
@@ -563,6 +612,7 @@ export const CM_ENDPOINTS = [
     security: "SIGNED",
     weight: 1,
     required: [],
+    actsOn: "account",
     summary: "Account balances.",
   },
   {
@@ -574,6 +624,7 @@ export const CM_ENDPOINTS = [
     security: "SIGNED",
     weight: 5,
     required: [],
+    actsOn: "account",
     summary: "Account information.",
   },
   {
@@ -585,6 +636,7 @@ export const CM_ENDPOINTS = [
     security: "SIGNED",
     weight: 20,
     required: [],
+    actsOn: "symbol-or-account",
     summary: "Income history (PnL, funding, commission, transfers...).",
   },
   {
@@ -596,6 +648,7 @@ export const CM_ENDPOINTS = [
     security: "SIGNED",
     weight: 1,
     required: [],
+    actsOn: "account",
     summary: "Notional and leverage brackets per pair (optional `pair`).",
   },
   {
@@ -607,6 +660,7 @@ export const CM_ENDPOINTS = [
     security: "SIGNED",
     weight: 1,
     required: [],
+    actsOn: "symbol-or-account",
     summary: "Notional and leverage brackets per symbol (optional `symbol`).",
   },
   {
@@ -618,6 +672,7 @@ export const CM_ENDPOINTS = [
     security: "SIGNED",
     weight: 20,
     required: ["symbol"],
+    actsOn: "symbol",
     summary: "Maker/taker commission rate of a symbol.",
   },
   {
@@ -629,6 +684,7 @@ export const CM_ENDPOINTS = [
     security: "SIGNED",
     weight: 5,
     required: ["startTime", "endTime"],
+    actsOn: "account",
     summary: "Request a download id for the transaction history.",
   },
   {
@@ -639,6 +695,7 @@ export const CM_ENDPOINTS = [
     security: "SIGNED",
     weight: 5,
     required: ["downloadId"],
+    actsOn: "account",
     summary: "Download link of a transaction history export.",
   },
   {
@@ -649,6 +706,7 @@ export const CM_ENDPOINTS = [
     security: "SIGNED",
     weight: 5,
     required: ["startTime", "endTime"],
+    actsOn: "account",
     summary: "Request a download id for the order history.",
   },
   {
@@ -659,6 +717,7 @@ export const CM_ENDPOINTS = [
     security: "SIGNED",
     weight: 5,
     required: ["downloadId"],
+    actsOn: "account",
     summary: "Download link of an order history export.",
   },
   {
@@ -669,6 +728,7 @@ export const CM_ENDPOINTS = [
     security: "SIGNED",
     weight: 5,
     required: ["startTime", "endTime"],
+    actsOn: "account",
     summary: "Request a download id for the trade history.",
   },
   {
@@ -679,6 +739,7 @@ export const CM_ENDPOINTS = [
     security: "SIGNED",
     weight: 5,
     required: ["downloadId"],
+    actsOn: "account",
     summary: "Download link of a trade history export.",
   },
   {
@@ -689,6 +750,7 @@ export const CM_ENDPOINTS = [
     security: "SIGNED",
     weight: 5,
     required: ["asset"],
+    actsOn: "account",
     summary: "Classic portfolio margin account information of an asset.",
   },
 
@@ -702,6 +764,7 @@ export const CM_ENDPOINTS = [
     security: "API_KEY",
     weight: 1,
     required: [],
+    actsOn: "account",
     summary: "Create a listenKey, or extend the active one (USER_STREAM).",
   },
   {
@@ -713,6 +776,7 @@ export const CM_ENDPOINTS = [
     security: "API_KEY",
     weight: 1,
     required: [],
+    actsOn: "account",
     summary: "Extend the listenKey's validity by 60 minutes (USER_STREAM).",
   },
   {
@@ -724,6 +788,7 @@ export const CM_ENDPOINTS = [
     security: "API_KEY",
     weight: 1,
     required: [],
+    actsOn: "account",
     summary: "Close the user data stream (USER_STREAM).",
   },
 ] as const satisfies readonly Endpoint[];

@@ -6,7 +6,7 @@ import { CM_ENDPOINTS } from "./cm.ts";
 import type { Endpoint, HttpMethod, Market } from "./types.ts";
 import { UM_ENDPOINTS } from "./um.ts";
 
-export type { Endpoint, HttpMethod, Market, OrderPlacement, Security, Weight } from "./types.ts";
+export type { ActsOn, Endpoint, HttpMethod, Market, OrderPlacement, Security, Weight } from "./types.ts";
 
 export const ENDPOINTS: readonly Endpoint[] = [...UM_ENDPOINTS, ...CM_ENDPOINTS];
 

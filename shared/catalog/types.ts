@@ -26,6 +26,20 @@ export type Weight =
       readonly defaultLimit: number;
     };
 
+/**
+ * What a call acts on, after Binance's docs; a symbol-restricted client's access rule is decided on this
+ * (shared/auth/authorize.ts). Only parameters the endpoint takes count: Binance ignores the rest, so a `symbol`
+ * sent to an endpoint that takes none changes nothing.
+ * - market-data: public data, nothing of the account;
+ * - symbol: the account's state on the symbol in the mandatory `symbol`;
+ * - symbol-or-account: the symbol in an optional `symbol`; without it more than one symbol (every symbol of the
+ *   account, or of a COIN-M `pair`);
+ * - account: the whole account (position and multi-assets modes, fee settings, convert, balances, listen keys);
+ * - algo-id: the algo order named by `algoId`/`clientAlgoId`, which Binance finds without its symbol;
+ * - batch: the symbols inside the elements of `batchOrders`.
+ */
+export type ActsOn = "market-data" | "symbol" | "symbol-or-account" | "account" | "algo-id" | "batch";
+
 /** Order-placing endpoints, where the gateway assigns client order ids so an unknown outcome can be reconciled. */
 export type OrderPlacement = "single" | "batch" | "algo";
 
@@ -43,6 +57,7 @@ export interface Endpoint {
   readonly weight: Weight | null;
   /** Mandatory parameters as Binance documents them; "a|b" means one of the two. */
   readonly required: readonly string[];
+  readonly actsOn: ActsOn;
   readonly orderPlacement?: OrderPlacement;
   /** One line for the README table and the typed client's doc comment. */
   readonly summary: string;

@@ -17,6 +17,7 @@ export const UM_ENDPOINTS = [
     security: "NONE",
     weight: 1,
     required: [],
+    actsOn: "market-data",
     summary: "Test connectivity to the REST API.",
   },
   {
@@ -28,6 +29,7 @@ export const UM_ENDPOINTS = [
     security: "NONE",
     weight: 1,
     required: [],
+    actsOn: "market-data",
     summary: "Current server time.",
   },
   {
@@ -39,6 +41,7 @@ export const UM_ENDPOINTS = [
     security: "NONE",
     weight: 1,
     required: [],
+    actsOn: "market-data",
     summary: "Trading rules, rate limits and symbol information.",
   },
   {
@@ -50,6 +53,7 @@ export const UM_ENDPOINTS = [
     security: "NONE",
     weight: DEPTH_WEIGHT,
     required: ["symbol"],
+    actsOn: "market-data",
     summary: "Order book (RPI orders excluded).",
   },
   {
@@ -60,6 +64,7 @@ export const UM_ENDPOINTS = [
     security: "NONE",
     weight: { byLimit: [[1000, 20]], defaultLimit: 1000 },
     required: ["symbol"],
+    actsOn: "market-data",
     summary: "Order book including Retail Price Improvement orders.",
   },
   {
@@ -71,6 +76,7 @@ export const UM_ENDPOINTS = [
     security: "NONE",
     weight: 5,
     required: ["symbol"],
+    actsOn: "market-data",
     summary: "Recent market trades.",
   },
   {
@@ -82,6 +88,7 @@ export const UM_ENDPOINTS = [
     security: "API_KEY",
     weight: 20,
     required: ["symbol"],
+    actsOn: "market-data",
     summary: "Older market trades (MARKET_DATA: API key, no signature).",
   },
   {
@@ -93,6 +100,7 @@ export const UM_ENDPOINTS = [
     security: "NONE",
     weight: 20,
     required: ["symbol"],
+    actsOn: "market-data",
     summary: "Compressed/aggregate trades.",
   },
   {
@@ -104,6 +112,7 @@ export const UM_ENDPOINTS = [
     security: "NONE",
     weight: KLINE_WEIGHT,
     required: ["symbol", "interval"],
+    actsOn: "market-data",
     summary: "Kline/candlestick bars for a symbol.",
   },
   {
@@ -115,6 +124,7 @@ export const UM_ENDPOINTS = [
     security: "NONE",
     weight: KLINE_WEIGHT,
     required: ["pair", "contractType", "interval"],
+    actsOn: "market-data",
     summary: "Kline bars for a continuous contract type of a pair.",
   },
   {
@@ -126,6 +136,7 @@ export const UM_ENDPOINTS = [
     security: "NONE",
     weight: KLINE_WEIGHT,
     required: ["pair", "interval"],
+    actsOn: "market-data",
     summary: "Index price kline bars for a pair.",
   },
   {
@@ -137,6 +148,7 @@ export const UM_ENDPOINTS = [
     security: "NONE",
     weight: KLINE_WEIGHT,
     required: ["symbol", "interval"],
+    actsOn: "market-data",
     summary: "Mark price kline bars for a symbol.",
   },
   {
@@ -147,6 +159,7 @@ export const UM_ENDPOINTS = [
     security: "NONE",
     weight: KLINE_WEIGHT,
     required: ["symbol", "interval"],
+    actsOn: "market-data",
     summary: "Premium index kline bars for a symbol.",
   },
   {
@@ -158,6 +171,7 @@ export const UM_ENDPOINTS = [
     security: "NONE",
     weight: { withSymbol: 1, withoutSymbol: 10 },
     required: [],
+    actsOn: "market-data",
     summary: "Mark price, index price and funding rate.",
   },
   {
@@ -170,6 +184,7 @@ export const UM_ENDPOINTS = [
     // Binance documents no IP weight, only "share 500/5min/IP rate limit with GET /fapi/v1/fundingInfo".
     weight: null,
     required: [],
+    actsOn: "market-data",
     summary: "Funding rate history.",
   },
   {
@@ -181,6 +196,7 @@ export const UM_ENDPOINTS = [
     security: "NONE",
     weight: 0,
     required: [],
+    actsOn: "market-data",
     summary: "Funding rate cap/floor and interval for symbols with adjustments.",
   },
   {
@@ -192,6 +208,7 @@ export const UM_ENDPOINTS = [
     security: "NONE",
     weight: { withSymbol: 1, withoutSymbol: 40 },
     required: [],
+    actsOn: "market-data",
     summary: "24-hour rolling price change statistics.",
   },
   {
@@ -202,6 +219,7 @@ export const UM_ENDPOINTS = [
     security: "NONE",
     weight: { withSymbol: 1, withoutSymbol: 2 },
     required: [],
+    actsOn: "market-data",
     summary: "Latest price (deprecated in favour of /fapi/v2/ticker/price).",
   },
   {
@@ -213,6 +231,7 @@ export const UM_ENDPOINTS = [
     security: "NONE",
     weight: { withSymbol: 1, withoutSymbol: 2 },
     required: [],
+    actsOn: "market-data",
     summary: "Latest price for a symbol or all symbols.",
   },
   {
@@ -224,6 +243,7 @@ export const UM_ENDPOINTS = [
     security: "NONE",
     weight: { withSymbol: 2, withoutSymbol: 5 },
     required: [],
+    actsOn: "market-data",
     summary: "Best bid/ask price and quantity.",
   },
   {
@@ -235,6 +255,7 @@ export const UM_ENDPOINTS = [
     security: "NONE",
     weight: 0,
     required: ["pair"],
+    actsOn: "market-data",
     summary: "Settlement prices of quarterly contracts.",
   },
   {
@@ -246,6 +267,7 @@ export const UM_ENDPOINTS = [
     security: "NONE",
     weight: 1,
     required: ["symbol"],
+    actsOn: "market-data",
     summary: "Present open interest of a symbol.",
   },
   {
@@ -257,6 +279,7 @@ export const UM_ENDPOINTS = [
     security: "NONE",
     weight: 0,
     required: ["symbol", "period"],
+    actsOn: "market-data",
     summary: "Open interest history.",
   },
   {
@@ -268,6 +291,7 @@ export const UM_ENDPOINTS = [
     security: "NONE",
     weight: 0,
     required: ["symbol", "period"],
+    actsOn: "market-data",
     summary: "Top trader long/short ratio (positions).",
   },
   {
@@ -279,6 +303,7 @@ export const UM_ENDPOINTS = [
     security: "NONE",
     weight: 0,
     required: ["symbol", "period"],
+    actsOn: "market-data",
     summary: "Global long/short account ratio.",
   },
   {
@@ -291,6 +316,7 @@ export const UM_ENDPOINTS = [
     // Binance documents no IP weight here, only "IP rate limit 1000 requests/5min".
     weight: null,
     required: ["symbol", "period"],
+    actsOn: "market-data",
     summary: "Top trader long/short ratio (accounts).",
   },
   {
@@ -302,6 +328,7 @@ export const UM_ENDPOINTS = [
     security: "NONE",
     weight: 0,
     required: ["symbol", "period"],
+    actsOn: "market-data",
     summary: "Taker buy/sell volume ratio.",
   },
   {
@@ -312,6 +339,7 @@ export const UM_ENDPOINTS = [
     security: "NONE",
     weight: 0,
     required: ["pair", "contractType", "period"],
+    actsOn: "market-data",
     summary: "Futures basis history.",
   },
   {
@@ -323,6 +351,7 @@ export const UM_ENDPOINTS = [
     security: "NONE",
     weight: 1,
     required: ["symbol", "interval"],
+    actsOn: "market-data",
     summary: "Historical BLVT NAV klines (legacy: dropped from connector-js in 2025).",
   },
   {
@@ -334,6 +363,7 @@ export const UM_ENDPOINTS = [
     security: "NONE",
     weight: 1,
     required: [],
+    actsOn: "market-data",
     summary: "Composite index symbol information.",
   },
   {
@@ -345,6 +375,7 @@ export const UM_ENDPOINTS = [
     security: "NONE",
     weight: { withSymbol: 1, withoutSymbol: 10 },
     required: [],
+    actsOn: "market-data",
     summary: "Multi-Assets mode asset index.",
   },
   {
@@ -356,6 +387,7 @@ export const UM_ENDPOINTS = [
     security: "NONE",
     weight: 2,
     required: ["symbol"],
+    actsOn: "market-data",
     summary: "Index price constituents of a symbol.",
   },
   {
@@ -366,6 +398,7 @@ export const UM_ENDPOINTS = [
     security: "NONE",
     weight: 1,
     required: [],
+    actsOn: "market-data",
     summary: "Insurance fund balance snapshot.",
   },
   {
@@ -376,6 +409,7 @@ export const UM_ENDPOINTS = [
     security: "NONE",
     weight: 1,
     required: [],
+    actsOn: "market-data",
     summary: "ADL risk rating per symbol.",
   },
   {
@@ -386,6 +420,7 @@ export const UM_ENDPOINTS = [
     security: "NONE",
     weight: 5,
     required: [],
+    actsOn: "market-data",
     summary: "Trading session schedules of the markets underlying TradFi perpetuals.",
   },
 
@@ -399,6 +434,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 0,
     required: ["symbol", "side", "type"],
+    actsOn: "symbol",
     orderPlacement: "single",
     summary: "Place an order (counts on the order-rate limits, 0 on IP weight).",
   },
@@ -412,6 +448,7 @@ export const UM_ENDPOINTS = [
     // Binance's Test Order page documents no request weight.
     weight: null,
     required: ["symbol", "side", "type"],
+    actsOn: "symbol",
     summary: "Validate an order without sending it to the matching engine.",
   },
   {
@@ -423,6 +460,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 0,
     required: ["symbol", "side", "quantity", "price", "orderId|origClientOrderId"],
+    actsOn: "symbol",
     summary: "Modify a LIMIT order (counts on the order-rate limits, 0 on IP weight).",
   },
   {
@@ -434,6 +472,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 5,
     required: ["batchOrders"],
+    actsOn: "batch",
     orderPlacement: "batch",
     summary: "Place up to 5 orders in one request.",
   },
@@ -445,6 +484,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 5,
     required: ["batchOrders"],
+    actsOn: "batch",
     summary: "Modify up to 5 LIMIT orders in one request.",
   },
   {
@@ -455,6 +495,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 1,
     required: ["symbol", "orderId|origClientOrderId"],
+    actsOn: "symbol",
     summary: "Modification history of an order.",
   },
   {
@@ -466,6 +507,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 1,
     required: ["symbol", "orderId|origClientOrderId"],
+    actsOn: "symbol",
     summary: "Status of an order.",
   },
   {
@@ -477,6 +519,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 1,
     required: ["symbol", "orderId|origClientOrderId"],
+    actsOn: "symbol",
     summary: "Cancel an active order.",
   },
   {
@@ -488,6 +531,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 1,
     required: ["symbol"],
+    actsOn: "symbol",
     summary: "Cancel all open orders of a symbol.",
   },
   {
@@ -499,6 +543,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 1,
     required: ["symbol", "orderIdList|origClientOrderIdList"],
+    actsOn: "symbol",
     summary: "Cancel up to 10 orders of a symbol.",
   },
   {
@@ -510,6 +555,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 10,
     required: ["symbol", "countdownTime"],
+    actsOn: "symbol",
     summary: "Set or reset the countdown that cancels all open orders of a symbol.",
   },
   {
@@ -521,6 +567,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 1,
     required: ["symbol", "orderId|origClientOrderId"],
+    actsOn: "symbol",
     summary: "One open order.",
   },
   {
@@ -532,6 +579,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: { withSymbol: 1, withoutSymbol: 40 },
     required: [],
+    actsOn: "symbol-or-account",
     summary: "All open orders of a symbol or of every symbol.",
   },
   {
@@ -543,6 +591,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 5,
     required: ["symbol"],
+    actsOn: "symbol",
     summary: "All orders of a symbol: active, canceled or filled.",
   },
   {
@@ -553,6 +602,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 0,
     required: ["algoType", "symbol", "side", "type"],
+    actsOn: "symbol",
     orderPlacement: "algo",
     summary: "Place an algo (conditional: TP/SL, trailing stop) order.",
   },
@@ -564,6 +614,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 1,
     required: ["algoId|clientAlgoId"],
+    actsOn: "algo-id",
     summary: "Cancel an active algo order.",
   },
   {
@@ -574,6 +625,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 1,
     required: ["symbol"],
+    actsOn: "symbol",
     summary: "Cancel all open algo orders of a symbol.",
   },
   {
@@ -584,6 +636,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 1,
     required: ["algoId|clientAlgoId"],
+    actsOn: "algo-id",
     summary: "Status of an algo order.",
   },
   {
@@ -594,6 +647,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: { withSymbol: 1, withoutSymbol: 40 },
     required: [],
+    actsOn: "symbol-or-account",
     summary: "All open algo orders of a symbol or of every symbol.",
   },
   {
@@ -604,6 +658,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 5,
     required: ["symbol"],
+    actsOn: "symbol",
     summary: "All algo orders of a symbol: active, canceled, triggered or finished.",
   },
   {
@@ -615,6 +670,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 1,
     required: ["dualSidePosition"],
+    actsOn: "account",
     summary: "Switch between one-way and hedge mode on every symbol.",
   },
   {
@@ -626,6 +682,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 1,
     required: ["multiAssetsMargin"],
+    actsOn: "account",
     summary: "Switch between single-asset and multi-assets mode.",
   },
   {
@@ -637,6 +694,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 1,
     required: ["symbol", "leverage"],
+    actsOn: "symbol",
     summary: "Change a symbol's initial leverage.",
   },
   {
@@ -648,6 +706,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 1,
     required: ["symbol", "marginType"],
+    actsOn: "symbol",
     summary: "Switch a symbol between isolated and crossed margin.",
   },
   {
@@ -659,6 +718,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 1,
     required: ["symbol", "amount", "type"],
+    actsOn: "symbol",
     summary: "Add or reduce isolated position margin.",
   },
   {
@@ -670,6 +730,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 1,
     required: ["symbol"],
+    actsOn: "symbol",
     summary: "History of isolated position margin changes.",
   },
   {
@@ -680,6 +741,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 5,
     required: [],
+    actsOn: "symbol-or-account",
     summary: "Position information (V2).",
   },
   {
@@ -691,6 +753,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 5,
     required: [],
+    actsOn: "symbol-or-account",
     summary: "Position information (V3, positions with activity only).",
   },
   {
@@ -702,6 +765,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 5,
     required: ["symbol"],
+    actsOn: "symbol",
     summary: "The account's trades on a symbol.",
   },
   {
@@ -713,6 +777,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 5,
     required: [],
+    actsOn: "symbol-or-account",
     summary: "ADL quantile estimation of positions.",
   },
   {
@@ -724,6 +789,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: { withSymbol: 20, withoutSymbol: 50 },
     required: [],
+    actsOn: "symbol-or-account",
     summary: "The account's liquidation and ADL orders.",
   },
 
@@ -737,6 +803,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 30,
     required: [],
+    actsOn: "account",
     summary: "Current position mode (one-way or hedge).",
   },
   {
@@ -748,6 +815,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 30,
     required: [],
+    actsOn: "account",
     summary: "Current multi-assets mode.",
   },
   {
@@ -758,6 +826,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 5,
     required: [],
+    actsOn: "account",
     summary: "Account balances (V2).",
   },
   {
@@ -769,6 +838,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 5,
     required: [],
+    actsOn: "account",
     summary: "Account balances (V3).",
   },
   {
@@ -779,6 +849,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 5,
     required: [],
+    actsOn: "account",
     summary: "Account information (V2).",
   },
   {
@@ -790,6 +861,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 5,
     required: [],
+    actsOn: "account",
     summary: "Account information (V3).",
   },
   {
@@ -801,6 +873,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 30,
     required: [],
+    actsOn: "symbol-or-account",
     summary: "Income history (PnL, funding, commission, transfers...).",
   },
   {
@@ -812,6 +885,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 1,
     required: [],
+    actsOn: "symbol-or-account",
     summary: "Notional and leverage brackets.",
   },
   {
@@ -823,6 +897,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: { withSymbol: 1, withoutSymbol: 10 },
     required: [],
+    actsOn: "symbol-or-account",
     summary: "Futures trading quantitative rules indicators.",
   },
   {
@@ -834,6 +909,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 20,
     required: ["symbol"],
+    actsOn: "symbol",
     summary: "Maker/taker commission rate of a symbol.",
   },
   {
@@ -845,6 +921,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 5,
     required: [],
+    actsOn: "account",
     summary: "Account configuration.",
   },
   {
@@ -856,6 +933,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 5,
     required: [],
+    actsOn: "symbol-or-account",
     summary: "Per-symbol configuration (margin type, leverage...).",
   },
   {
@@ -867,6 +945,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 1,
     required: [],
+    actsOn: "account",
     summary: "The account's order rate limits.",
   },
   {
@@ -878,6 +957,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 1000,
     required: ["startTime", "endTime"],
+    actsOn: "account",
     summary: "Request a download id for the transaction history.",
   },
   {
@@ -889,6 +969,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 10,
     required: ["downloadId"],
+    actsOn: "account",
     summary: "Download link of a transaction history export.",
   },
   {
@@ -900,6 +981,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 1000,
     required: ["startTime", "endTime"],
+    actsOn: "account",
     summary: "Request a download id for the order history.",
   },
   {
@@ -911,6 +993,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 10,
     required: ["downloadId"],
+    actsOn: "account",
     summary: "Download link of an order history export.",
   },
   {
@@ -922,6 +1005,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 1000,
     required: ["startTime", "endTime"],
+    actsOn: "account",
     summary: "Request a download id for the trade history.",
   },
   {
@@ -933,6 +1017,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 10,
     required: ["downloadId"],
+    actsOn: "account",
     summary: "Download link of a trade history export.",
   },
   {
@@ -944,6 +1029,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 1,
     required: ["feeBurn"],
+    actsOn: "account",
     summary: "Turn paying fees with BNB on or off.",
   },
   {
@@ -955,6 +1041,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 30,
     required: [],
+    actsOn: "account",
     summary: "Whether fees are paid with BNB.",
   },
   {
@@ -965,6 +1052,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 5,
     required: ["asset"],
+    actsOn: "account",
     summary: "Classic portfolio margin account information of an asset.",
   },
 
@@ -978,6 +1066,7 @@ export const UM_ENDPOINTS = [
     security: "NONE",
     weight: 20,
     required: ["fromAsset|toAsset"],
+    actsOn: "market-data",
     summary: "Convertible asset pairs and their limits.",
   },
   {
@@ -989,6 +1078,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 50,
     required: ["fromAsset", "toAsset", "fromAmount|toAmount"],
+    actsOn: "account",
     summary: "Request a convert quote (also 360/hour and 500/day).",
   },
   {
@@ -1000,6 +1090,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 200,
     required: ["quoteId"],
+    actsOn: "account",
     summary: "Accept a convert quote.",
   },
   {
@@ -1011,6 +1102,7 @@ export const UM_ENDPOINTS = [
     security: "SIGNED",
     weight: 50,
     required: ["orderId|quoteId"],
+    actsOn: "account",
     summary: "Status of a convert order.",
   },
 
@@ -1024,6 +1116,7 @@ export const UM_ENDPOINTS = [
     security: "API_KEY",
     weight: 1,
     required: [],
+    actsOn: "account",
     summary: "Create a listenKey, or extend the active one (USER_STREAM).",
   },
   {
@@ -1035,6 +1128,7 @@ export const UM_ENDPOINTS = [
     security: "API_KEY",
     weight: 1,
     required: [],
+    actsOn: "account",
     summary: "Extend the listenKey's validity by 60 minutes (USER_STREAM).",
   },
   {
@@ -1046,6 +1140,7 @@ export const UM_ENDPOINTS = [
     security: "API_KEY",
     weight: 1,
     required: [],
+    actsOn: "account",
     summary: "Close the user data stream (USER_STREAM).",
   },
 ] as const satisfies readonly Endpoint[];

@@ -1,10 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { authorize, requiredScope } from "../../shared/auth/authorize.ts";
 import type { GatewayClient, Scope } from "../../shared/auth/clients.ts";
-import type { Endpoint } from "../../shared/catalog/types.ts";
+import type { ActsOn, Endpoint } from "../../shared/catalog/types.ts";
 
-function endpoint(method: Endpoint["method"], path: string, security: Endpoint["security"]): Endpoint {
-  return { market: "um", name: path, method, path, security, weight: 1, required: [], summary: "" };
+function endpoint(
+  method: Endpoint["method"],
+  path: string,
+  security: Endpoint["security"],
+  actsOn: ActsOn,
+): Endpoint {
+  return { market: "um", name: path, method, path, security, weight: 1, required: [], actsOn, summary: "" };
 }
 function client(scopes: Scope[], symbols: string[] | null = null): GatewayClient {
   return {
@@ -18,13 +23,15 @@ function client(scopes: Scope[], symbols: string[] | null = null): GatewayClient
   };
 }
 
-const klines = endpoint("GET", "/fapi/v1/klines", "NONE");
-const historical = endpoint("GET", "/fapi/v1/historicalTrades", "API_KEY");
-const listenKey = endpoint("POST", "/fapi/v1/listenKey", "API_KEY");
-const account = endpoint("GET", "/fapi/v3/account", "SIGNED");
-const order = endpoint("POST", "/fapi/v1/order", "SIGNED");
-const batch = endpoint("POST", "/fapi/v1/batchOrders", "SIGNED");
-const positionMode = endpoint("POST", "/fapi/v1/positionSide/dual", "SIGNED");
+const klines = endpoint("GET", "/fapi/v1/klines", "NONE", "market-data");
+const historical = endpoint("GET", "/fapi/v1/historicalTrades", "API_KEY", "market-data");
+const listenKey = endpoint("POST", "/fapi/v1/listenKey", "API_KEY", "account");
+const account = endpoint("GET", "/fapi/v3/account", "SIGNED", "account");
+const order = endpoint("POST", "/fapi/v1/order", "SIGNED", "symbol");
+const batch = endpoint("POST", "/fapi/v1/batchOrders", "SIGNED", "batch");
+const positionMode = endpoint("POST", "/fapi/v1/positionSide/dual", "SIGNED", "account");
+const cancelAll = endpoint("DELETE", "/fapi/v1/allOpenOrders", "SIGNED", "symbol-or-account");
+const cancelAlgo = endpoint("DELETE", "/fapi/v1/algoOrder", "SIGNED", "algo-id");
 
 describe("scopes", () => {
   it("maps endpoints to market, stream, read and trade", () => {
@@ -35,7 +42,7 @@ describe("scopes", () => {
       "read",
       "trade",
     ]);
-    expect(requiredScope(endpoint("DELETE", "/fapi/v1/order", "SIGNED"))).toBe("trade");
+    expect(requiredScope(endpoint("DELETE", "/fapi/v1/order", "SIGNED", "symbol"))).toBe("trade");
   });
 
   it("refuses a call outside the client's scopes", () => {
@@ -60,7 +67,7 @@ describe("symbol allowlist", () => {
   it("refuses other symbols, including one hidden inside batchOrders", () => {
     expect(authorize(limited, order, [["symbol", "ETHUSDT"]])).toEqual({
       ok: false,
-      error: { kind: "symbol-denied", client: "c", symbol: "ETHUSDT" },
+      error: { kind: "symbol-denied", client: "c", denied: { kind: "symbol", symbol: "ETHUSDT" } },
     });
     const mixed = '[{"symbol":"BTCUSDT"},{"symbol":"ETHUSDT"}]';
     expect(authorize(limited, batch, [["batchOrders", mixed]]).ok).toBe(false);
@@ -84,14 +91,65 @@ describe("symbol allowlist", () => {
     expect(authorize(limited, batch, [["batchorders", '[{"symbol":"ETHUSDT"}]']]).ok).toBe(false);
   });
 
-  it("refuses account-wide trading calls that name no symbol", () => {
-    expect(authorize(limited, positionMode, [["dualSidePosition", "true"]])).toEqual({
+  it("refuses account-wide trading calls, whatever symbol comes with them", () => {
+    const denied = { ok: false, error: { kind: "symbol-denied", client: "c", denied: { kind: "account" } } };
+    expect(authorize(limited, positionMode, [["dualSidePosition", "true"]])).toEqual(denied);
+    expect(
+      authorize(limited, positionMode, [
+        ["dualSidePosition", "true"],
+        ["symbol", "BTCUSDT"],
+      ]),
+    ).toEqual(denied);
+  });
+
+  it("needs the symbol of a call that acts on every symbol without one", () => {
+    expect(authorize(limited, cancelAll, [])).toEqual({
       ok: false,
-      error: { kind: "symbol-denied", client: "c", symbol: null },
+      error: { kind: "symbol-denied", client: "c", denied: { kind: "no-symbol" } },
+    });
+    expect(authorize(limited, cancelAll, [["symbol", "BTCUSDT"]]).ok).toBe(true);
+  });
+
+  it("ignores a top-level symbol next to a batch: only the orders inside count", () => {
+    const eth = '[{"symbol":"ETHUSDT"}]';
+    expect(
+      authorize(limited, batch, [
+        ["symbol", "BTCUSDT"],
+        ["batchOrders", eth],
+      ]).ok,
+    ).toBe(false);
+    expect(authorize(limited, batch, [["symbol", "BTCUSDT"]])).toEqual({
+      ok: false,
+      error: { kind: "symbol-denied", client: "c", denied: { kind: "no-symbol" } },
+    });
+  });
+
+  it("asks for an algo order addressed by id to be looked up, by algoId before clientAlgoId", () => {
+    expect(
+      authorize(limited, cancelAlgo, [
+        ["clientAlgoId", "mine"],
+        ["algoId", "42"],
+        ["symbol", "BTCUSDT"],
+      ]),
+    ).toEqual({ ok: true, value: { kind: "resolve-algo-order", lookup: ["algoId", "42"] } });
+    expect(authorize(limited, cancelAlgo, [["clientAlgoId", "mine"]])).toEqual({
+      ok: true,
+      value: { kind: "resolve-algo-order", lookup: ["clientAlgoId", "mine"] },
+    });
+    expect(authorize(limited, cancelAlgo, [["ALGOID", "42"]])).toEqual({
+      ok: false,
+      error: { kind: "symbol-denied", client: "c", denied: { kind: "unresolved-order" } },
+    });
+    expect(authorize(client(["trade"]), cancelAlgo, [["algoId", "42"]])).toEqual({
+      ok: true,
+      value: { kind: "allowed" },
     });
   });
 
   it("does not restrict reads", () => {
     expect(authorize(limited, account, []).ok).toBe(true);
+    expect(
+      authorize(limited, endpoint("GET", "/fapi/v1/openOrders", "SIGNED", "symbol-or-account"), []).ok,
+    ).toBe(true);
   });
 });

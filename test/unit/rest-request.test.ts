@@ -13,6 +13,7 @@ const newOrder: Endpoint = {
   security: "SIGNED",
   weight: 0,
   required: ["symbol", "side", "type"],
+  actsOn: "symbol",
   orderPlacement: "single",
   summary: "New order",
 };

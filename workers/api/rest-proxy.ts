@@ -1,4 +1,5 @@
-// The REST gateway: route -> catalog -> caller -> scope -> upstream call through the egress object ->
+// The REST gateway: route -> catalog -> caller -> scope and symbols (an algo order addressed by id is looked up
+// first for a symbol-restricted caller) -> upstream call through the egress object ->
 // Binance's answer, status and body byte for byte (the body is never parsed or re-serialised: order ids
 // exceed 2^53), with the weight and order-count headers passed on.
 
@@ -11,6 +12,7 @@ import type { UpstreamRequest } from "../../shared/rest/upstream-request.ts";
 import type { GatewayEnv } from "../env.ts";
 import type { Logger } from "../log.ts";
 import { placement } from "../placement.ts";
+import { resolveAlgoOrder } from "./algo-order-resolve.ts";
 import { authenticate } from "./authenticate.ts";
 import type { GatewayOptions } from "./config.ts";
 import { GatewayError, renderError } from "./errors.ts";
@@ -42,8 +44,8 @@ export async function proxyRest(
   }
   const call = await readIncoming(request, options.maxBodyBytes);
   const caller = await authenticate(request.headers, call, endpoint, options.registry, Date.now());
-  const allowed = authorize(caller.client, endpoint, [...call.query, ...(call.body ?? [])]);
-  if (!allowed.ok) throw new GatewayError(allowed.error);
+  const access = authorize(caller.client, endpoint, [...call.query, ...(call.body ?? [])]);
+  if (!access.ok) throw new GatewayError(access.error);
   if (endpoint.path.endsWith("/listenKey") && method !== "GET") {
     const response = await handleListenKey(
       env,
@@ -68,10 +70,21 @@ export async function proxyRest(
   }
   const upstream = prepareUpstream(route.market, endpoint, call.query, call.body, newClientOrderId);
   if (!upstream.ok) throw new GatewayError(upstream.error);
+  const outgoing =
+    access.value.kind === "resolve-algo-order"
+      ? await resolveAlgoOrder(
+          env,
+          options,
+          caller.client,
+          access.value.lookup,
+          upstream.value,
+          timeoutFor(request, options, "GET"),
+        )
+      : upstream.value;
   const reply = await sendThroughEgress(
     env,
     options,
-    { ...upstream.value, account: caller.client.account },
+    { ...outgoing, account: caller.client.account },
     timeoutFor(request, options, method),
     method,
   );
