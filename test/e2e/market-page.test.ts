@@ -171,7 +171,9 @@ describe("the market page", () => {
   it("shows no account panel to a token that may open a user data stream but not read the account", async () => {
     await page.fill("#token", CLIENTS.watcher.token);
     await page.click("#token-form button");
-    await page.waitForFunction(() => document.querySelector("#log")?.textContent?.includes("account panel off"));
+    await page.waitForFunction(() =>
+      document.querySelector("#log")?.textContent?.includes("account panel off"),
+    );
     expect(await page.locator("#account").isHidden()).toBe(true);
     await page.waitForFunction(() => document.body.dataset.status === "open", undefined, { timeout: 20_000 });
   });
