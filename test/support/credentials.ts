@@ -68,6 +68,13 @@ export const CLIENTS = {
     scopes: ["market", "read", "trade", "stream"],
   },
   viewer: { name: "viewer", token: "tok-viewer-0123456789abcdef01", scopes: ["market"] },
+  /** Market data only, with its own request-weight budget per market and minute. */
+  ticker: {
+    name: "ticker",
+    token: "tok-ticker-0123456789abcdef01",
+    scopes: ["market"],
+    weightPerMinute: 200,
+  },
   /** Acts for the second Binance account (BINANCE_ACCOUNTS), not the main one. */
   second: {
     name: "second",
