@@ -6,6 +6,7 @@
 
 import type { AccessError, DeniedTarget } from "./auth/authorize.ts";
 import type { DropInError } from "./auth/drop-in.ts";
+import type { WeightRefusal } from "./rest/weight-ledger.ts";
 
 export type GatewayErrorReason =
   | DropInError
@@ -39,6 +40,7 @@ export type GatewayErrorReason =
     }
   | { readonly kind: "order-not-placed"; readonly clientOrderId: string }
   | { readonly kind: "order-outcome-unknown"; readonly clientOrderId: string }
+  | WeightRefusal
   | HookError;
 
 /** Refusals of a webhook delivery (POST /hooks/<id>) or of a status query; nothing is placed. */
@@ -186,6 +188,8 @@ export function toWireError(reason: GatewayErrorReason): WireError {
         code: reason.code,
         msg: `${reason.code === -1015 ? "Too many new orders" : "Too many requests"}; the gateway holds ${reason.code === -1015 ? "new orders" : "all calls"} to Binance until ${new Date(reason.until).toISOString()} (${reason.until}) after Binance answered ${reason.status}, to protect the account from a ban.`,
       };
+    case "weight-budget":
+      return { status: 429, code: -1003, msg: weightBudgetMessage(reason) };
     case "order-not-placed":
       return {
         status: 503,
@@ -248,4 +252,14 @@ function symbolDenial(client: string, denied: DeniedTarget): string {
     case "unresolved-order":
       return `${only} and the order this call addresses could not be looked up to check its symbol`;
   }
+}
+
+const MARKET_NAMES = { um: "USDⓈ-M", cm: "COIN-M" } as const;
+
+function weightBudgetMessage(reason: WeightRefusal): string {
+  const whose =
+    reason.budget === "caller"
+      ? `the request-weight budget of ${reason.caller} on ${MARKET_NAMES[reason.market]} is ${reason.limit} per minute and ${reason.spent} is spent`
+      : `the gateway's request-weight budget on ${MARKET_NAMES[reason.market]} is ${reason.limit} per minute for this kind of call (the rest is kept for cancels and reduce-only orders) and ${reason.spent} is used, Binance's X-MBX-USED-WEIGHT-1M included`;
+  return `Too many requests; ${whose}; this call weighs ${reason.weight}. The gateway refused it without asking Binance; retry after ${new Date(reason.until).toISOString()} (${reason.until}).`;
 }

@@ -21,11 +21,24 @@ export interface GatewayClient {
   readonly token: string | null;
   /** The Binance account it acts for (shared/auth/accounts.ts). */
   readonly account: string;
+  /** Its request-weight budget per market and minute (shared/rest/weight-ledger.ts); null: the default. */
+  readonly weightPerMinute: number | null;
 }
 
 export type ClientsConfigError = { readonly kind: "clients-config"; readonly message: string };
 
-const FIELDS = new Set(["name", "apiKey", "apiSecret", "token", "scopes", "symbols", "account"]);
+const FIELDS = new Set([
+  "name",
+  "apiKey",
+  "apiSecret",
+  "token",
+  "scopes",
+  "symbols",
+  "account",
+  "weightPerMinute",
+]);
+/** Far above any Binance limit; the gateway's own limit is checked against it where that limit is read. */
+export const MAX_WEIGHT_PER_MINUTE = 1_000_000;
 const ACCOUNT = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 const CREDENTIAL = /^[\x21-\x7e]{16,256}$/;
 const SYMBOL = /^[A-Z0-9_]{1,32}$/;
@@ -96,6 +109,10 @@ function parseClient(entry: JsonValue, at: string): Result<GatewayClient, Client
   const account = fields.get("account");
   if (account !== undefined && (account.kind !== "string" || !ACCOUNT.test(account.value)))
     return fail(".account must name an account: 1 to 32 of a-z, 0-9, _ and -");
+  const weight = fields.get("weightPerMinute");
+  const weightPerMinute = weight === undefined ? null : wholeNumber(weight, 1, MAX_WEIGHT_PER_MINUTE);
+  if (weightPerMinute === undefined)
+    return fail(`.weightPerMinute must be a whole number from 1 to ${MAX_WEIGHT_PER_MINUTE}`);
   return ok({
     name: name.value,
     scopes: scopes.value,
@@ -104,7 +121,15 @@ function parseClient(entry: JsonValue, at: string): Result<GatewayClient, Client
     apiSecret: apiSecret ?? null,
     token: token ?? null,
     account: account?.kind === "string" ? account.value : MAIN_ACCOUNT,
+    weightPerMinute,
   });
+}
+
+/** A JSON number written as a plain whole number within bounds ("1e3", "10.0", "-1" and strings are not). */
+function wholeNumber(value: JsonValue, min: number, max: number): number | undefined {
+  if (value.kind !== "number" || !/^[0-9]{1,9}$/.test(value.raw)) return undefined;
+  const number = Number(value.raw);
+  return number >= min && number <= max ? number : undefined;
 }
 
 function parseScopes(value: JsonValue | undefined): Result<ReadonlySet<Scope>, string> {

@@ -1,8 +1,9 @@
 // What the egress object answers for one upstream call: Binance's response (status, headers and body bytes,
 // never re-serialised), or the gateway's own reason for not having one. The contract between the egress object
-// and everything that calls Binance through it (the REST gateway, the user stream objects).
+// and everything that calls Binance through it (the REST gateway, the order desks, the user stream objects).
 
 import type { GatewayErrorReason } from "../errors.ts";
+import type { ReplayGuard } from "./replay-guard.ts";
 
 export type EgressReply =
   | {
@@ -12,8 +13,24 @@ export type EgressReply =
       readonly body: ArrayBuffer;
       /** Set when the answer comes from reconciliation rather than from the original call. */
       readonly reconciled?: "found" | "batch";
+      /** Set when this is the stored answer to an earlier, identical write (shared/rest/replay-guard.ts). */
+      readonly replayed?: true;
     }
-  | { readonly kind: "error"; readonly reason: GatewayErrorReason };
+  | { readonly kind: "error"; readonly reason: GatewayErrorReason; readonly replayed?: true };
+
+/** Who a call is made for: whose request-weight budget it spends and, for a caller's own write, its guard. */
+export interface CallOrigin {
+  readonly caller: { readonly kind: "client" | "hook" | "user-stream"; readonly name: string };
+  /** The caller's budget per market and minute; null: the default (shared/rest/weight-ledger.ts). */
+  readonly weightPerMinute: number | null;
+  readonly replay: ReplayGuard | null;
+}
+
+/** The caller as refusals name it: "client 'bot'", "hook 'tv'", "user stream 'main'". */
+export function callerLabel(origin: CallOrigin): string {
+  const kind = origin.caller.kind === "user-stream" ? "user stream" : origin.caller.kind;
+  return `${kind} '${origin.caller.name}'`;
+}
 
 /** The egress object's name: the location hint is part of it, because a hint only applies at creation. */
 export function egressObjectName(locationHint: string | null): string {

@@ -86,3 +86,12 @@ export function unsignedWire(request: UpstreamRequest): WireRequest {
     body: request.body === null ? null : encodeParams(request.body),
   };
 }
+
+/** The client order id(s) an order request carries, comma-separated for a batch; null for other calls. */
+export function clientOrderIdsOf(request: Pick<UpstreamRequest, "reconcile">): string | null {
+  const target = request.reconcile;
+  if (target === null) return null;
+  if (target.kind === "order") return target.clientOrderId;
+  if (target.kind === "algo") return target.clientAlgoId;
+  return target.orders.map((order) => order.clientOrderId).join(", ");
+}

@@ -29,7 +29,7 @@ describe("configuration mistakes", () => {
     expect(await refusal(response)).toEqual({
       status: 500,
       code: -9000,
-      msg: 'Gateway misconfigured: GATEWAY_CLIENTS[0] has unknown field "scope" (expected name, apiKey, apiSecret, token, scopes, symbols, account)',
+      msg: 'Gateway misconfigured: GATEWAY_CLIENTS[0] has unknown field "scope" (expected name, apiKey, apiSecret, token, scopes, symbols, account, weightPerMinute)',
     });
     const health = await fetch(`${gw.url}/gateway/health`);
     expect(health.status).toBe(500);
@@ -50,6 +50,32 @@ describe("configuration mistakes", () => {
       msg: 'Gateway misconfigured: GATEWAY_CLIENTS: client "bot" acts for account "desk", which BINANCE_ACCOUNTS does not define',
     });
     expect(gw.fake.requests).toHaveLength(0);
+  });
+
+  it("a client budget above what the weight limit leaves outside its reserve fails the first request", async () => {
+    const clients = JSON.stringify([
+      { name: "bot", token: "tok-0123456789abcdef0123", scopes: ["market"], weightPerMinute: 2041 },
+    ]);
+    const gw = await start({ secrets: { GATEWAY_CLIENTS: clients } });
+    const response = await fetch(`${gw.url}/fapi/v1/time`, {
+      headers: { Authorization: "Bearer tok-0123456789abcdef0123" },
+    });
+    expect(await refusal(response)).toEqual({
+      status: 500,
+      code: -9000,
+      msg: 'Gateway misconfigured: GATEWAY_CLIENTS: client "bot" has weightPerMinute 2041, above the 2040 that WEIGHT_LIMIT_PER_MINUTE leaves outside its WEIGHT_RESERVE_PERCENT reserve',
+    });
+    expect(gw.fake.requests).toHaveLength(0);
+  });
+
+  it("a weight reserve outside 0 to 90 percent is named on the health check", async () => {
+    const gw = await start({ vars: { WEIGHT_RESERVE_PERCENT: "95" } });
+    const health = await fetch(`${gw.url}/gateway/health`);
+    expect(health.status).toBe(500);
+    expect(await health.json()).toEqual({
+      status: "misconfigured",
+      problem: "WEIGHT_RESERVE_PERCENT must be a whole number from 0 to 90",
+    });
   });
 
   it("broken JSON in GATEWAY_CLIENTS is reported by position, without echoing it", async () => {

@@ -14,6 +14,7 @@ import type {
   SimulationOptions,
   SimulationStatus,
 } from "./types.ts";
+import { writeWeight } from "./weights.ts";
 import { handleStreamControl } from "./ws-control.ts";
 import type { StreamHub } from "./ws-server.ts";
 
@@ -128,6 +129,8 @@ function route(
       return okJson(writeSimulation(state, body));
     case "GET sim":
       return okJson(simulationOf(state).status());
+    case "POST weight":
+      return okJson(writeWeight(state.weights, body, Date.now()));
     case "POST strict":
       return okJson(writeStrict(state, body));
     case "GET strict":

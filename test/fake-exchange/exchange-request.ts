@@ -3,11 +3,11 @@
 import { authenticate } from "./auth.ts";
 import { faultReply, takeFaults } from "./faults.ts";
 import { type Params, parseRequestParams } from "./params.ts";
-import { errors, isReply, okJson, type Reply } from "./replies.ts";
+import { errors, isReply, jsonReply, okJson, type Reply } from "./replies.ts";
 import { findRoute, marketOf, type Route } from "./routes.ts";
 import { type ExchangeState, serverTime } from "./state.ts";
 import type { RecordedRequest } from "./types.ts";
-import { addOrders, addWeight } from "./weights.ts";
+import { addOrders, addWeight, exceedsLimit } from "./weights.ts";
 
 export interface IncomingRequest {
   method: string;
@@ -91,6 +91,11 @@ export async function handleExchangeRequest(
   state.requests.push(record);
   const { delayMs, fault } = takeFaults(state.faults, request.method, request.path);
   if (delayMs > 0) await wait(delayMs);
+  const overLimit = weightLimitReply(state, request);
+  if (overLimit !== null) {
+    record.status = overLimit.status;
+    return overLimit;
+  }
   let reply: Reply;
   const executes =
     fault !== null && (fault.kind === "unknown-503" || fault.kind === "cdn-5xx") && fault.execute;
@@ -108,4 +113,23 @@ export async function handleExchangeRequest(
   }
   record.status = reply.status;
   return reply;
+}
+
+/** Binance's answer past its IP weight limit (when one is set): 429 -1003, the request not executed. */
+function weightLimitReply(state: ExchangeState, request: IncomingRequest): Reply | null {
+  if (state.weights.limit === null) return null;
+  const now = Date.now();
+  const route = findRoute(request.method, request.path);
+  const parsed = parseRequestParams(request.rawQuery, isFormBody(request.headers) ? request.rawBody : "");
+  const weight = route === undefined || isReply(parsed) ? 1 : route.weight(parsed.params);
+  if (!exceedsLimit(state.weights, weight, now)) return null;
+  const msg = `Too many requests; current limit of IP(127.0.0.1) request weight is ${state.weights.limit} per MINUTE. Please use the websocket for live updates to avoid polling the API.`;
+  return jsonReply(
+    429,
+    { code: -1003, msg },
+    {
+      "Retry-After": String(Math.ceil((60_000 - (now % 60_000)) / 1000)),
+      "X-MBX-USED-WEIGHT-1M": String(addWeight(state.weights, 0, now)),
+    },
+  );
 }

@@ -11,6 +11,8 @@ export interface WeightState {
   weight1m: Window;
   orders10s: Window;
   orders1m: Window;
+  /** Binance's IP limit per minute, enforced only when the control API sets it (POST /__fake/weight). */
+  limit: number | null;
 }
 
 export function createWeightState(): WeightState {
@@ -18,6 +20,7 @@ export function createWeightState(): WeightState {
     weight1m: { index: 0, count: 0 },
     orders10s: { index: 0, count: 0 },
     orders1m: { index: 0, count: 0 },
+    limit: null,
   };
 }
 
@@ -33,6 +36,29 @@ function bump(window: Window, sizeMs: number, now: number, amount: number): numb
   }
   window.count += amount;
   return window.count;
+}
+
+/**
+ * POST /__fake/weight {"used"?: <n>, "limit"?: <n> | null}: sets this minute's used weight (as if other tools on
+ * the IP had spent it) and/or the limit past which requests get 429 -1003, as Binance answers.
+ */
+export function writeWeight(
+  state: WeightState,
+  body: unknown,
+  now: number,
+): { used: number; limit: number | null } {
+  const { used, limit } = (body ?? {}) as { used?: unknown; limit?: unknown };
+  const whole = (value: unknown) => typeof value === "number" && Number.isInteger(value) && value >= 0;
+  if ((used !== undefined && !whole(used)) || (limit !== undefined && limit !== null && !whole(limit)))
+    throw new Error('expected {"used"?: <whole number>, "limit"?: <whole number> | null}');
+  if (used !== undefined) state.weight1m = { index: Math.floor(now / 60_000), count: used as number };
+  if (limit !== undefined) state.limit = limit as number | null;
+  return { used: addWeight(state, 0, now), limit: state.limit };
+}
+
+/** True when `weight` more would take this minute past the enforced limit. */
+export function exceedsLimit(state: WeightState, weight: number, now: number): boolean {
+  return state.limit !== null && addWeight(state, 0, now) + weight > state.limit;
 }
 
 /** Adds request weight; returns the used weight of the current minute. */

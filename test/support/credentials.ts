@@ -70,6 +70,13 @@ export const CLIENTS = {
   viewer: { name: "viewer", token: "tok-viewer-0123456789abcdef01", scopes: ["market"] },
   /** May open user data streams but not read the account (the page must not show it an account panel). */
   watcher: { name: "watcher", token: "tok-watcher-0123456789abcdef0", scopes: ["market", "stream"] },
+  /** Market data only, with its own request-weight budget per market and minute. */
+  ticker: {
+    name: "ticker",
+    token: "tok-ticker-0123456789abcdef01",
+    scopes: ["market"],
+    weightPerMinute: 200,
+  },
   /** Acts for the second Binance account (BINANCE_ACCOUNTS), not the main one. */
   second: {
     name: "second",

@@ -88,6 +88,12 @@ export function fakeControl(baseUrl: string) {
       call("POST", "user-events", { market, apiKey, payload }),
     orders: async (market: "um" | "cm") =>
       (await call("GET", `orders?market=${market}`)) as Record<string, unknown>[],
+    /**
+     * Sets this minute's used request weight (X-MBX-USED-WEIGHT-1M, as if other tools on the IP spent it) and/or
+     * the limit past which the fake answers 429 -1003 as Binance does (null: none, the default; reset clears both).
+     */
+    setWeight: async (settings: { used?: number; limit?: number | null }) =>
+      (await call("POST", "weight", settings)) as { used: number; limit: number | null },
     /** Enforces symbol filters (tick, step, min/max, PERCENT_PRICE, MIN_NOTIONAL) on new orders; reset turns it off. */
     setStrict: (on: boolean) => call("POST", "strict", { on }),
     /** Sets an account's state directly (position mode, balances, leverage, margin types, positions). */

@@ -16,6 +16,7 @@ const limited: GatewayClient = {
   apiSecret: null,
   token: "t",
   account: "main",
+  weightPerMinute: null,
 };
 
 const BIG_ID = "9007199254741993"; // above 2^53: JSON.parse would round it

@@ -20,6 +20,7 @@ function client(scopes: Scope[], symbols: string[] | null = null): GatewayClient
     apiSecret: null,
     account: "main",
     token: "t",
+    weightPerMinute: null,
   };
 }
 

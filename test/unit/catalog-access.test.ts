@@ -19,6 +19,7 @@ const restricted: GatewayClient = {
   apiSecret: null,
   token: "t",
   account: "main",
+  weightPerMinute: null,
 };
 
 const ACTS_ON: readonly ActsOn[] = [

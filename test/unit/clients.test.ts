@@ -54,6 +54,24 @@ describe("GATEWAY_CLIENTS", () => {
     expect(problem({ clients: [] })).toMatch(/must be a JSON array/);
   });
 
+  it("reads a client's weightPerMinute, null when left out", () => {
+    const parsed = parseClients(JSON.stringify([{ ...bot, weightPerMinute: 300 }, hook]));
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    expect(parsed.value.map((client) => client.weightPerMinute)).toEqual([300, null]);
+  });
+
+  it("refuses a weightPerMinute that is not a plain whole number from 1 to 1000000", () => {
+    const message = /GATEWAY_CLIENTS\[0\]\.weightPerMinute must be a whole number from 1 to 1000000/;
+    for (const bad of [0, -5, 2.5, 1_000_001, "300", null, true, [300]])
+      expect(problem([{ ...bot, weightPerMinute: bad }])).toMatch(message);
+    // Written forms JSON allows but a budget should not take: an exponent, a fraction part.
+    for (const raw of ["1e3", "300.0"]) {
+      const text = JSON.stringify([bot]).replace('"scopes"', `"weightPerMinute":${raw},"scopes"`);
+      expect(problem(text)).toMatch(message);
+    }
+    expect(problem([{ ...bot, weightperminute: 300 }])).toMatch(/unknown field "weightperminute"/);
+  });
+
   it("does not echo a credential pasted into the wrong field", () => {
     const token = "tok-0123456789abcdef0123";
     expect(problem([{ name: "a", token, scopes: ["market", token] }])).toMatch(

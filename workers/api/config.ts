@@ -10,6 +10,7 @@ import { streamTokenKey } from "../../shared/auth/stream-token.ts";
 import type { Market } from "../../shared/catalog/types.ts";
 import { type Hook, parseHooks } from "../../shared/hooks/config.ts";
 import { egressObjectName } from "../../shared/rest/egress-reply.ts";
+import { type WeightLimits, weightLimits } from "../../shared/rest/weight-ledger.ts";
 import { err, ok, type Result } from "../../shared/result.ts";
 
 import type { GatewayEnv } from "../env.ts";
@@ -44,6 +45,7 @@ export interface EgressOptions {
   /** The Binance accounts by name; empty when none is configured (only public endpoints then work). */
   readonly accounts: ReadonlyMap<string, BinanceAccount>;
   readonly getRetries: number;
+  readonly weight: WeightLimits;
 }
 
 // Cloudflare's documented Durable Object location hints.
@@ -75,6 +77,8 @@ export function loadGatewayOptions(env: GatewayEnv): Promise<Result<GatewayOptio
     env.RELAY_ALLOWED_ORIGINS,
     env.RELAY_TOKEN_TTL_SECONDS,
     env.WEBHOOKS,
+    env.WEIGHT_LIMIT_PER_MINUTE,
+    env.WEIGHT_RESERVE_PERCENT,
   ].join("\u0000");
   if (cachedGateway?.key !== key) cachedGateway = { key, options: readGatewayOptions(env) };
   return cachedGateway.options;
@@ -89,6 +93,15 @@ async function readGatewayOptions(env: GatewayEnv): Promise<Result<GatewayOption
     if (client.account !== MAIN_ACCOUNT && !accounts.value.has(client.account))
       return err(
         `GATEWAY_CLIENTS: client "${client.name}" acts for account "${client.account}", which BINANCE_ACCOUNTS does not define`,
+      );
+  }
+  const weight = readWeightLimits(env);
+  if (!weight.ok) return weight;
+  const usable = weight.value.limit - weight.value.reserve;
+  for (const client of clients.value) {
+    if (client.weightPerMinute !== null && client.weightPerMinute > usable)
+      return err(
+        `GATEWAY_CLIENTS: client "${client.name}" has weightPerMinute ${client.weightPerMinute}, above the ${usable} that WEIGHT_LIMIT_PER_MINUTE leaves outside its WEIGHT_RESERVE_PERCENT reserve`,
       );
   }
   const hooks = parseHooks(env.WEBHOOKS);
@@ -155,7 +168,18 @@ export function readEgressOptions(env: GatewayEnv): Result<EgressOptions, string
   }
   const accounts = parseAccounts(env);
   if (!accounts.ok) return accounts;
-  return ok({ restUrl, accounts: accounts.value, getRetries: getRetries.value });
+  const weight = readWeightLimits(env);
+  if (!weight.ok) return weight;
+  return ok({ restUrl, accounts: accounts.value, getRetries: getRetries.value, weight: weight.value });
+}
+
+/** Binance's REQUEST_WEIGHT is 2400 per minute; 15% of it is kept for cancels and reduce-only orders. */
+function readWeightLimits(env: GatewayEnv): Result<WeightLimits, string> {
+  const limit = readInteger("WEIGHT_LIMIT_PER_MINUTE", env.WEIGHT_LIMIT_PER_MINUTE, 2400, 10, 1_000_000);
+  if (!limit.ok) return limit;
+  const reserve = readInteger("WEIGHT_RESERVE_PERCENT", env.WEIGHT_RESERVE_PERCENT, 15, 0, 90);
+  if (!reserve.ok) return reserve;
+  return ok(weightLimits(limit.value, reserve.value));
 }
 
 function readInteger(

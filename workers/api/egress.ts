@@ -1,7 +1,9 @@
 // The egress Durable Object: every REST call to Binance leaves from here. Created with BINANCE_LOCATION_HINT
 // when set, so calls leave from a region Binance serves (Binance answers 451 to US and many cloud addresses).
-// Being one object, it is also where shared state belongs: the server-time offset per market, and the 429/418
-// back-off, persisted so an evicted object keeps honouring a ban. Signing happens here, with keys imported once.
+// Being one object, it is also where shared state belongs: the server-time offset per market, the 429/418
+// back-off, persisted so an evicted object keeps honouring a ban, the request-weight budgets
+// (shared/rest/weight-ledger.ts) and the records that answer exact replays of a write once (./replays.ts).
+// Signing happens here, with keys imported once.
 
 import { DurableObject } from "cloudflare:workers";
 import { accountProblem, describeKeyError } from "../../shared/auth/account-keys.ts";
@@ -16,13 +18,17 @@ import {
   upgradeBanState,
 } from "../../shared/rest/ban.ts";
 import { CLOCK_RESYNC_MS, offsetFromServerTime } from "../../shared/rest/clock.ts";
+import { type CallOrigin, callerLabel } from "../../shared/rest/egress-reply.ts";
 import { classifyResponse } from "../../shared/rest/outcome.ts";
-import type { UpstreamRequest } from "../../shared/rest/upstream-request.ts";
+import { callWeight, isProtective } from "../../shared/rest/request-weight.ts";
+import { clientOrderIdsOf, type UpstreamRequest } from "../../shared/rest/upstream-request.ts";
+import { WeightLedger } from "../../shared/rest/weight-ledger.ts";
 import { type Signer, SignerCache } from "../../shared/signing/signer.ts";
 import type { GatewayEnv } from "../env.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { callBinance } from "./binance-rest.ts";
 import { readEgressOptions } from "./config.ts";
+import { ReplayStore } from "./replays.ts";
 import { type EgressReply, executeCall } from "./upstream-call.ts";
 
 const signers = new SignerCache();
@@ -38,10 +44,13 @@ export class BinanceEgress extends DurableObject<GatewayEnv> {
   readonly #clocks = new Map<Market, Clock>();
   readonly #syncs = new Map<Market, Promise<void>>();
   #bans: Record<Market, BanState> = { um: NO_BANS, cm: NO_BANS };
+  readonly #weights = new WeightLedger();
+  readonly #replays: ReplayStore;
 
   constructor(ctx: DurableObjectState, env: GatewayEnv) {
     super(ctx, env);
     this.#log = createLogger(env.LOG_LEVEL);
+    this.#replays = new ReplayStore(ctx.storage.sql);
     void ctx.blockConcurrencyWhile(async () => {
       const stored = await ctx.storage.get<Record<Market, unknown>>("bans");
       if (stored !== undefined)
@@ -52,7 +61,19 @@ export class BinanceEgress extends DurableObject<GatewayEnv> {
     });
   }
 
-  async send(request: UpstreamRequest, timeoutMs: number): Promise<EgressReply> {
+  /** One call for `origin`; an exact replay of a guarded write gets the original's outcome instead. */
+  send(request: UpstreamRequest, timeoutMs: number, origin: CallOrigin): Promise<EgressReply> {
+    if (origin.replay === null) return this.#send(request, timeoutMs, origin);
+    const ids = clientOrderIdsOf(request);
+    return this.#replays.once(
+      origin.replay,
+      ids === null ? { kind: "upstream-timeout" } : { kind: "order-outcome-unknown", clientOrderId: ids },
+      Date.now(),
+      () => this.#send(request, timeoutMs, origin),
+    );
+  }
+
+  async #send(request: UpstreamRequest, timeoutMs: number, origin: CallOrigin): Promise<EgressReply> {
     const options = readEgressOptions(this.env);
     if (!options.ok) return misconfigured(options.error);
     // Checked here too (executeCall checks before every attempt) so that not even a clock sync goes out.
@@ -70,8 +91,26 @@ export class BinanceEgress extends DurableObject<GatewayEnv> {
       const loaded = await signers.get(account.credential);
       if (!loaded.ok) return misconfigured(describeKeyError(accountName, loaded.error));
       signer = loaded.value;
-      await this.#ensureClock(request.market, options.value.restUrl[request.market], timeoutMs);
     }
+    // Checked and counted in one synchronous step, so calls arriving together cannot all pass one check.
+    const limits = options.value.weight;
+    const refusal = this.#weights.admit(
+      {
+        market: request.market,
+        caller: callerLabel(origin),
+        budget: origin.weightPerMinute ?? limits.defaultPerCaller,
+        weight: callWeight(request),
+        protective: isProtective(request),
+      },
+      limits,
+      Date.now(),
+    );
+    if (refusal !== null) {
+      this.#log.log("warn", "weight budget", { ...refusal, path: request.path });
+      return { kind: "error", reason: refusal };
+    }
+    if (signer !== null)
+      await this.#ensureClock(request.market, options.value.restUrl[request.market], timeoutMs);
     return executeCall(
       {
         options: options.value,
@@ -84,9 +123,12 @@ export class BinanceEgress extends DurableObject<GatewayEnv> {
         recordBan: (market, newBan) => this.#recordBan(market, newBan, accountName),
         activeBan: (market, countsAsOrder) =>
           activeBan(this.#bans[market], countsAsOrder, accountName, Date.now()),
+        charge: (market, weight) => this.#weights.charge(market, weight, Date.now()),
+        reportWeight: (market, header, sentAt) => this.#weights.report(market, header, sentAt, Date.now()),
       },
       request,
       timeoutMs,
+      { prepaid: true },
     );
   }
 
@@ -103,6 +145,7 @@ export class BinanceEgress extends DurableObject<GatewayEnv> {
     if (running !== undefined) return running;
     const sync = (async () => {
       const sentAt = Date.now();
+      this.#weights.charge(market, 1, sentAt);
       const result = await callBinance(
         origin,
         "GET",
@@ -112,6 +155,13 @@ export class BinanceEgress extends DurableObject<GatewayEnv> {
         timeoutMs,
       );
       const receivedAt = Date.now();
+      if (result.ok)
+        this.#weights.report(
+          market,
+          result.reply.headers["x-mbx-used-weight-1m"] ?? null,
+          sentAt,
+          receivedAt,
+        );
       if (result.ok && (result.reply.status === 429 || result.reply.status === 418)) {
         const text = new TextDecoder().decode(result.reply.body);
         const outcome = classifyResponse(

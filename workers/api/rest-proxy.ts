@@ -6,9 +6,11 @@
 import { authorize } from "../../shared/auth/authorize.ts";
 import { findEndpoint, pathExists } from "../../shared/catalog/index.ts";
 import type { HttpMethod } from "../../shared/catalog/types.ts";
+import type { CallOrigin } from "../../shared/rest/egress-reply.ts";
 import { prepareUpstream } from "../../shared/rest/prepare.ts";
+import { replayGuardFor } from "../../shared/rest/replay-guard.ts";
 import { resolveRoute } from "../../shared/rest/route.ts";
-import type { UpstreamRequest } from "../../shared/rest/upstream-request.ts";
+import { clientOrderIdsOf, type UpstreamRequest } from "../../shared/rest/upstream-request.ts";
 import type { GatewayEnv } from "../env.ts";
 import type { Logger } from "../log.ts";
 import { placement } from "../placement.ts";
@@ -21,6 +23,7 @@ import { handleListenKey } from "./listen-key-route.ts";
 import type { EgressReply } from "./upstream-call.ts";
 
 const TIMEOUT_HEADER = "X-Gateway-Timeout-Ms";
+const REPLAY_HEADER = "X-Gateway-Replay";
 
 export async function proxyRest(
   request: Request,
@@ -70,23 +73,33 @@ export async function proxyRest(
   }
   const upstream = prepareUpstream(route.market, endpoint, call.query, call.body, newClientOrderId);
   if (!upstream.ok) throw new GatewayError(upstream.error);
+  const origin: CallOrigin = {
+    caller: { kind: "client", name: caller.client.name },
+    weightPerMinute: caller.client.weightPerMinute,
+    replay: await replayGuardFor({
+      client: caller.client.name,
+      mode: caller.mode,
+      market: route.market,
+      method,
+      path: endpoint.path,
+      security: endpoint.security,
+      params: [...call.query, ...(call.body ?? [])],
+    }),
+  };
   const outgoing =
     access.value.kind === "resolve-algo-order"
-      ? await resolveAlgoOrder(
-          env,
-          options,
-          caller.client,
-          access.value.lookup,
-          upstream.value,
-          timeoutFor(request, options, "GET"),
+      ? await resolveAlgoOrder(caller.client, access.value.lookup, upstream.value, (lookup) =>
+          sendThroughEgress(env, options, lookup, {
+            timeoutMs: timeoutFor(request, options, "GET"),
+            origin: { ...origin, replay: null },
+          }),
         )
       : upstream.value;
   const reply = await sendThroughEgress(
     env,
     options,
     { ...outgoing, account: caller.client.account },
-    timeoutFor(request, options, method),
-    method,
+    { timeoutMs: timeoutFor(request, options, method), origin },
   );
   const response = render(reply);
   log.log("info", "request", {
@@ -98,6 +111,7 @@ export async function proxyRest(
     status: response.status,
     error: reply.kind === "error" ? reply.reason.kind : undefined,
     reconciled: reply.kind === "response" ? reply.reconciled : undefined,
+    replayed: reply.replayed,
     ms: Date.now() - started,
   });
   return response;
@@ -107,17 +121,16 @@ async function sendThroughEgress(
   env: GatewayEnv,
   options: GatewayOptions,
   request: UpstreamRequest,
-  timeoutMs: number,
-  method: HttpMethod,
+  call: { readonly timeoutMs: number; readonly origin: CallOrigin },
 ): Promise<EgressReply> {
   const hint = placement(options.locationHint);
   const egress = env.BINANCE_EGRESS.getByName(options.egressName, hint);
   try {
-    return await egress.send(request, timeoutMs);
+    return await egress.send(request, call.timeoutMs, call.origin);
   } catch {
     // The egress object failed mid-call (reset, overloaded): a read can be repeated, a write's fate is unknown,
     // and for an order the caller is told which client order id(s) to check.
-    if (method === "GET")
+    if (request.method === "GET")
       return { kind: "error", reason: { kind: "upstream-unreachable", cause: "network" } };
     const ids = clientOrderIdsOf(request);
     if (ids === null) return { kind: "error", reason: { kind: "upstream-timeout" } };
@@ -126,9 +139,15 @@ async function sendThroughEgress(
 }
 
 function render(reply: EgressReply): Response {
-  if (reply.kind === "error") return renderError(reply.reason);
+  if (reply.kind === "error") {
+    const response = renderError(reply.reason);
+    if (reply.replayed === true) response.headers.set(REPLAY_HEADER, "original");
+    return response;
+  }
   const headers = new Headers(reply.headers);
   if (reply.reconciled !== undefined) headers.set("X-Gateway-Reconciled", reply.reconciled);
+  // An exact copy of an earlier write: this is that write's answer, and nothing was sent again.
+  if (reply.replayed === true) headers.set(REPLAY_HEADER, "original");
   // A status that cannot carry a body (Binance does not send these, but a proxy might) must not get one.
   const bodyless = reply.status === 204 || reply.status === 205 || reply.status === 304;
   return new Response(bodyless ? null : reply.body, { status: reply.status, headers });
@@ -144,14 +163,6 @@ function timeoutFor(request: Request, options: GatewayOptions, method: HttpMetho
   // Writes get at least a second: a shorter deadline only turns answers into "outcome unknown".
   const floor = method === "GET" ? 100 : 1000;
   return Number.isInteger(asked) ? Math.min(Math.max(asked, floor), 60_000) : options.timeoutMs;
-}
-
-function clientOrderIdsOf(request: UpstreamRequest): string | null {
-  const target = request.reconcile;
-  if (target === null) return null;
-  if (target.kind === "order") return target.clientOrderId;
-  if (target.kind === "algo") return target.clientAlgoId;
-  return target.orders.map((order) => order.clientOrderId).join(", ");
 }
 
 /** Binance accepts ^[.A-Z:/a-z0-9_-]{1,36}$; "gw-" plus 32 hex digits of a random UUID is 35. */

@@ -12,6 +12,7 @@ import type { GatewayErrorReason } from "../../shared/errors.ts";
 import type { Ban } from "../../shared/rest/ban.ts";
 import type { EgressReply } from "../../shared/rest/egress-reply.ts";
 import { classifyResponse } from "../../shared/rest/outcome.ts";
+import { callWeight } from "../../shared/rest/request-weight.ts";
 import { retryDelayMs } from "../../shared/rest/retry.ts";
 import {
   appendSignature,
@@ -39,6 +40,15 @@ export interface CallDeps {
   resyncClock(market: Market): Promise<void>;
   recordBan(market: Market, ban: Ban): void;
   activeBan(market: Market, countsAsOrder: boolean): Ban | null;
+  /** Counts request weight spent beyond what was admitted (retries, reconciliation lookups). */
+  charge(market: Market, weight: number): void;
+  /** Passes on Binance's X-MBX-USED-WEIGHT-1M for a call sent at `sentAt`. */
+  reportWeight(market: Market, header: string | null, sentAt: number): void;
+}
+
+export interface CallOptions {
+  /** The first attempt's weight was counted when the call was admitted. */
+  readonly prepaid?: boolean;
 }
 
 const RETRY_BASE_MS = 200;
@@ -47,6 +57,7 @@ export async function executeCall(
   deps: CallDeps,
   request: UpstreamRequest,
   timeoutMs: number,
+  options: CallOptions = {},
 ): Promise<EgressReply> {
   const origin = deps.options.restUrl[request.market];
   const apiKey = request.security === "NONE" ? null : deps.apiKey;
@@ -56,8 +67,10 @@ export async function executeCall(
     const ban = deps.activeBan(request.market, request.countsAsOrder);
     if (ban !== null) return failure({ kind: "upstream-banned", ...ban });
     const { wire, timestamp } = await wireFor(deps, request);
+    if (attempt > 1 || options.prepaid !== true) deps.charge(request.market, callWeight(request));
     const started = Date.now();
     const result = await callBinance(origin, request.method, request.path, wire, apiKey, timeoutMs);
+    if (result.ok) deps.reportWeight(request.market, header(result.reply, "x-mbx-used-weight-1m"), started);
     deps.log.log("info", "upstream", {
       market: request.market,
       method: request.method,

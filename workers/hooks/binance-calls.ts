@@ -25,12 +25,15 @@ export class BinanceCalls {
   readonly #account: string;
   readonly #market: Market;
   readonly #hint: string | null;
+  /** The hook's id: its calls spend the hook's own request-weight budget. */
+  readonly #hookId: string;
 
-  constructor(env: GatewayEnv, account: string, market: Market, hint: string | null) {
+  constructor(env: GatewayEnv, account: string, market: Market, hint: string | null, hookId: string) {
     this.#env = env;
     this.#account = account;
     this.#market = market;
     this.#hint = hint;
+    this.#hookId = hookId;
   }
 
   async call(
@@ -52,7 +55,12 @@ export class BinanceCalls {
     const egress = this.#env.BINANCE_EGRESS.getByName(egressObjectName(this.#hint), placement(this.#hint));
     let reply: EgressReply;
     try {
-      reply = await egress.send({ ...prepared.value, account: this.#account }, TIMEOUT_MS);
+      // No replay guard: the desk makes each alert's client order ids and replays nothing itself.
+      reply = await egress.send({ ...prepared.value, account: this.#account }, TIMEOUT_MS, {
+        caller: { kind: "hook", name: this.#hookId },
+        weightPerMinute: null,
+        replay: null,
+      });
     } catch {
       reply =
         prepared.value.reconcile === null

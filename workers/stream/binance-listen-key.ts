@@ -53,6 +53,7 @@ export class BinanceListenKey {
           reconcile: null,
         },
         TIMEOUT_MS,
+        { caller: { kind: "user-stream", name: this.#scope.account }, weightPerMinute: null, replay: null },
       );
     } catch {
       reply = { kind: "error", reason: { kind: "upstream-unreachable", cause: "network" } };
