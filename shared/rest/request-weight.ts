@@ -25,11 +25,14 @@ export function callWeight(request: WeighedRequest): number {
 }
 
 /**
- * Cancels (single, batch, all open orders, algo orders, countdownCancelAll) and orders that can only shrink a
- * position (reduceOnly=true or closePosition=true; a batch only when every element is one).
+ * Cancels (single, batch, all open orders, algo orders, countdownCancelAll), orders that can only shrink a
+ * position (reduceOnly=true or closePosition=true; a batch only when every element is one), and listen-key
+ * keepalives.
  */
 export function isProtective(request: WeighedRequest): boolean {
   const { method, path } = request;
+  // Keeping Binance's listen key alive is how the account's fills keep being heard: a lapse is a blind spot.
+  if (method === "PUT" && path.endsWith("/listenKey")) return true;
   if (method === "DELETE") return CANCEL_PATH.test(path);
   if (method !== "POST") return false;
   if (path.endsWith("/countdownCancelAll")) return true;
@@ -37,7 +40,18 @@ export function isProtective(request: WeighedRequest): boolean {
   const value = (name: string) => params.find(([n]) => n === name)?.[1];
   if (path.endsWith("/batchOrders")) return isProtectiveBatch(value("batchOrders"));
   if (!SINGLE_ORDER_PATH.test(path)) return false;
-  return isTrue(value("reduceOnly")) || isTrue(value("closePosition"));
+  return shrinksOnly(value);
+}
+
+/**
+ * reduceOnly or closePosition; in hedge mode (where Binance takes no reduceOnly) selling the LONG side or buying
+ * the SHORT side, which can only close that side.
+ */
+function shrinksOnly(field: (name: string) => string | undefined): boolean {
+  if (isTrue(field("reduceOnly")) || isTrue(field("closePosition"))) return true;
+  const side = field("side")?.toUpperCase();
+  const positionSide = field("positionSide")?.toUpperCase();
+  return (side === "SELL" && positionSide === "LONG") || (side === "BUY" && positionSide === "SHORT");
 }
 
 function isProtectiveBatch(text: string | undefined): boolean {
@@ -50,7 +64,7 @@ function isProtectiveBatch(text: string | undefined): boolean {
       const found = item.entries.find(([k]) => k === key)?.[1];
       return found === undefined ? undefined : (paramText(found) ?? undefined);
     };
-    return isTrue(field("reduceOnly")) || isTrue(field("closePosition"));
+    return shrinksOnly(field);
   });
 }
 

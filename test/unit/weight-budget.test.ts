@@ -44,6 +44,9 @@ describe("protective calls", () => {
     expect(isProtective(request("DELETE", "/dapi/v1/allOpenOrders"))).toBe(true);
     expect(isProtective(request("POST", "/fapi/v1/countdownCancelAll"))).toBe(true);
     expect(isProtective(request("DELETE", "/fapi/v1/listenKey"))).toBe(false);
+    // A keepalive keeps the account's user data stream (its fills) flowing.
+    expect(isProtective(request("PUT", "/fapi/v1/listenKey"))).toBe(true);
+    expect(isProtective(request("POST", "/fapi/v1/listenKey"))).toBe(false);
   });
 
   it("are orders that can only shrink a position, wherever the flag is sent", () => {
@@ -52,6 +55,39 @@ describe("protective calls", () => {
     expect(isProtective(request("POST", "/fapi/v1/algoOrder", [["closePosition", "true"]]))).toBe(true);
     expect(isProtective(request("POST", "/fapi/v1/order", [["reduceOnly", "false"]]))).toBe(false);
     expect(isProtective(request("POST", "/fapi/v1/order"))).toBe(false);
+    // Hedge mode takes no reduceOnly: selling LONG or buying SHORT can only close that side.
+    expect(
+      isProtective(
+        request("POST", "/fapi/v1/order", [
+          ["side", "SELL"],
+          ["positionSide", "LONG"],
+        ]),
+      ),
+    ).toBe(true);
+    expect(
+      isProtective(
+        request("POST", "/dapi/v1/order", [
+          ["side", "BUY"],
+          ["positionSide", "SHORT"],
+        ]),
+      ),
+    ).toBe(true);
+    expect(
+      isProtective(
+        request("POST", "/fapi/v1/order", [
+          ["side", "BUY"],
+          ["positionSide", "LONG"],
+        ]),
+      ),
+    ).toBe(false);
+    expect(
+      isProtective(
+        request("POST", "/fapi/v1/order", [
+          ["side", "SELL"],
+          ["positionSide", "BOTH"],
+        ]),
+      ),
+    ).toBe(false);
     // A modification or a test order is not one, whatever it carries.
     expect(isProtective(request("PUT", "/fapi/v1/order", [["reduceOnly", "true"]]))).toBe(false);
     expect(isProtective(request("POST", "/fapi/v1/order/test", [["reduceOnly", "true"]]))).toBe(false);
