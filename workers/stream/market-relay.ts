@@ -170,9 +170,11 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     // One message at a time per client: a SUBSCRIBE that waits for a listen key's feed is answered, and takes
     // effect, before the client's next message is looked at.
     const previous = this.#chains.get(ws) ?? Promise.resolve();
-    const next = previous.then(async () =>
-      send(client, await this.#reply(client, message, meter === "over", options)),
-    );
+    // A reply counts against the backlog too: a client that asks and never reads is no cheaper than a slow one.
+    const next = previous.then(async () => {
+      send(client, await this.#reply(client, message, meter === "over", options));
+      this.#clients.watch(client);
+    });
     this.#chains.set(
       ws,
       next.catch(() => undefined),

@@ -178,6 +178,12 @@ export class RelayClients {
     if (behind !== undefined) for (const client of behind) this.#lagging(client);
   }
 
+  /** Hands a client still registered to `lagging` if it is more than the bound behind (after a reply). */
+  watch(client: RelayClient): void {
+    if (this.#byWs.get(client.ws) === client && client.ws.bufferedAmount > this.#maxBacklog)
+      this.#lagging(client);
+  }
+
   /** Tells opted-in clients about a gap on the streams they hold. */
   notify(notice: string, streams: readonly string[], now: number): void {
     const affected = new Set(streams);
