@@ -47,8 +47,9 @@ export default defineConfig({
 /**
  * The relay tuned so tests see its machinery in seconds: connections renewed every 4 s (so every relay test
  * also runs through renewals), a stalled connection noticed after 1.5 s, small per-connection and per-client
- * limits so the multi-connection and limit paths are reachable; Binance's listen key kept alive every second and
- * relay listen keys lapsing after 8 s without a keepalive.
+ * limits so the multi-connection and limit paths are reachable (a caller's share of 40 streams below the relay's 60,
+ * 10 for all anonymous clients); the listing reread after a second, so a symbol listed by a test is seen at once;
+ * Binance's listen key kept alive every second and relay listen keys lapsing after 8 s without a keepalive.
  */
 export const RELAY_TEST_VARS = {
   RELAY_ALLOWED_ORIGINS: "https://allowed.example",
@@ -62,6 +63,9 @@ export const RELAY_TEST_VARS = {
   RELAY_MAX_CLIENTS_PER_CALLER: "30",
   RELAY_MAX_UPSTREAM_STREAMS: "60",
   RELAY_MAX_STREAMS_PER_CLIENT: "30",
+  RELAY_MAX_STREAMS_PER_CALLER: "40",
+  RELAY_MAX_PUBLIC_STREAMS: "10",
+  RELAY_SYMBOLS_REFRESH_MS: "1000",
   RELAY_MAX_MESSAGE_BYTES: "4096",
   RELAY_HEARTBEAT_MS: "1000",
   LISTEN_KEY_KEEPALIVE_MS: "1000",

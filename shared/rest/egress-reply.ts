@@ -20,13 +20,13 @@ export type EgressReply =
 
 /** Who a call is made for: whose request-weight budget it spends and, for a caller's own write, its guard. */
 export interface CallOrigin {
-  readonly caller: { readonly kind: "client" | "hook" | "user-stream"; readonly name: string };
+  readonly caller: { readonly kind: "client" | "hook" | "user-stream" | "relay"; readonly name: string };
   /** The caller's budget per market and minute; null: the default (shared/rest/weight-ledger.ts). */
   readonly weightPerMinute: number | null;
   readonly replay: ReplayGuard | null;
 }
 
-/** The caller as refusals name it: "client 'bot'", "hook 'tv'", "user stream 'main'". */
+/** The caller as refusals name it: "client 'bot'", "hook 'tv'", "user stream 'main'", "relay 'um'". */
 export function callerLabel(origin: CallOrigin): string {
   const kind = origin.caller.kind === "user-stream" ? "user stream" : origin.caller.kind;
   return `${kind} '${origin.caller.name}'`;

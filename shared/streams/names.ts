@@ -192,19 +192,44 @@ const GRAMMARS: Record<Market, Grammar> = {
 
 /** The stream `name` names on `market`, or null when it is not a valid market-stream name there. */
 export function parseStreamName(market: Market, name: string): StreamInfo | null {
+  const parsed = parse(market, name);
+  return parsed === null ? null : streamInfo(market, name, parsed.kind);
+}
+
+/**
+ * Which instrument a stream is about, for checking it against the exchange's listing: a symbol (`btcusdt`), a
+ * pair (`btcusd`, and the pair of a continuous kline's `btcusdt_perpetual`) or, for `<assetSymbol>@assetIndex`,
+ * an asset's index symbol (`adausd`). Null for valid streams about no one instrument (`!bookTicker`,
+ * `tradingSession`) and for invalid names.
+ */
+export interface StreamSubject {
+  readonly kind: "symbol" | "pair" | "assetIndex";
+  readonly name: string;
+}
+
+export function streamSubject(market: Market, name: string): StreamSubject | null {
+  return parse(market, name)?.subject ?? null;
+}
+
+function parse(market: Market, name: string): { kind: StreamKind; subject: StreamSubject | null } | null {
   if (name.length === 0 || name.length > MAX_STREAM_NAME_LENGTH) return null;
   const grammar = GRAMMARS[market];
   const bare = grammar.bare.get(name);
-  if (bare !== undefined) return streamInfo(market, name, bare);
+  if (bare !== undefined) return { kind: bare, subject: null };
   const at = name.indexOf("@");
   if (at <= 0) return null;
   const subject = name.slice(0, at);
   const rest = name.slice(at + 1);
   const kind = grammar.suffixes.get(rest);
-  if (kind !== undefined) return SYMBOL.test(subject) ? streamInfo(market, name, kind) : null;
+  if (kind !== undefined) {
+    if (!SYMBOL.test(subject)) return null;
+    return { kind, subject: { kind: kind === "assetIndex" ? "assetIndex" : "symbol", name: subject } };
+  }
   const rule = grammar.intervalRules.find((r) => rest.startsWith(r.prefix));
   if (rule === undefined || !rule.intervals.includes(rest.slice(rule.prefix.length))) return null;
-  return subjectMatches(rule.subject, subject, grammar) ? streamInfo(market, name, rule.kind) : null;
+  if (!subjectMatches(rule.subject, subject, grammar)) return null;
+  if (rule.subject === "symbol") return { kind: rule.kind, subject: { kind: "symbol", name: subject } };
+  return { kind: rule.kind, subject: { kind: "pair", name: subject.split("_")[0] ?? subject } };
 }
 
 function subjectMatches(kind: Subject, subject: string, grammar: Grammar): boolean {

@@ -137,6 +137,13 @@ function route(
       return okJson({ on: state.strictFilters });
     case "GET notify":
       return okJson(state.notifications.map((item) => ({ ...item, headers: { ...item.headers } })));
+    case "POST listings": {
+      const { market, symbol } = (body ?? {}) as Record<string, unknown>;
+      if ((market !== "um" && market !== "cm") || typeof symbol !== "string" || symbol === "")
+        throw new Error('expected {"market": "um"|"cm", "symbol": "<NEW SYMBOL>"}');
+      if (!state.listings[market].includes(symbol)) state.listings[market].push(symbol);
+      return okJson({ listings: state.listings[market] });
+    }
     case "POST user-events": {
       const { market, apiKey, payload } = (body ?? {}) as Record<string, unknown>;
       if ((market !== "um" && market !== "cm") || typeof apiKey !== "string" || typeof payload !== "string")

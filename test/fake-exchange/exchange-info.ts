@@ -83,6 +83,29 @@ function symbolJson(market: Market, info: SymbolInfo): Json {
   };
 }
 
+/**
+ * A symbol announced but not trading yet, as Binance lists a new contract before it opens: PENDING_TRADING, with
+ * the market's first contract's filters. The fake takes no orders for it (it is in no SYMBOLS list).
+ */
+function pendingJson(market: Market, symbol: string): Json {
+  const template = SYMBOLS[market][0];
+  if (template === undefined) throw new Error(`no ${market} symbols to copy`);
+  const quote = market === "um" ? template.quoteAsset : "USD";
+  const pair = market === "um" ? symbol : symbol.replace(/_.*$/, "");
+  const baseAsset = pair.endsWith(quote) ? pair.slice(0, -quote.length) : pair;
+  const info: SymbolInfo = {
+    ...template,
+    symbol,
+    pair,
+    baseAsset,
+    marginAsset: market === "um" ? quote : baseAsset,
+  };
+  const json = symbolJson(market, info) as Record<string, Json>;
+  return market === "um"
+    ? { ...json, status: "PENDING_TRADING" }
+    : { ...json, contractStatus: "PENDING_TRADING" };
+}
+
 export function exchangeInfo(context: HandlerContext): Reply {
   const market = context.market;
   const body: Record<string, Json> = {
@@ -90,7 +113,10 @@ export function exchangeInfo(context: HandlerContext): Reply {
     serverTime: context.now,
     rateLimits: rateLimits(market),
     exchangeFilters: [],
-    symbols: SYMBOLS[market].map((info) => symbolJson(market, info)),
+    symbols: [
+      ...SYMBOLS[market].map((info) => symbolJson(market, info)),
+      ...context.state.listings[market].map((symbol) => pendingJson(market, symbol)),
+    ],
   };
   if (market === "um") {
     body.futuresType = "U_MARGINED";

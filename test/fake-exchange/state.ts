@@ -36,6 +36,8 @@ export interface ExchangeState {
   userEvents: UserEventSink;
   /** The simulated market (the stream side sets it; null without streams). */
   simulation: Simulation | null;
+  /** Symbols announced by tests (POST /__fake/listings): in exchangeInfo as PENDING_TRADING, not traded. */
+  readonly listings: Readonly<Record<Market, string[]>>;
 }
 
 export function createState(options: FakeExchangeOptions = {}): ExchangeState {
@@ -55,6 +57,7 @@ export function createState(options: FakeExchangeOptions = {}): ExchangeState {
     notifications: [],
     userEvents: () => undefined,
     simulation: null,
+    listings: { um: [], cm: [] },
   };
 }
 
@@ -93,6 +96,8 @@ export function resetState(state: ExchangeState): void {
   state.strictFilters = state.initialStrictFilters;
   state.notifications.length = 0;
   state.simulation?.reset();
+  state.listings.um.length = 0;
+  state.listings.cm.length = 0;
 }
 
 export interface HandlerContext {

@@ -112,6 +112,8 @@ export function fakeControl(baseUrl: string) {
     simulate: async (settings: SimulationSettings) =>
       (await call("POST", "sim", settings)) as SimulationStatus,
     simulation: async () => (await call("GET", "sim")) as SimulationStatus,
+    /** Announces a new symbol: exchangeInfo lists it as PENDING_TRADING (no orders) until reset. */
+    list: (market: "um" | "cm", symbol: string) => call("POST", "listings", { market, symbol }),
     /** What was posted to `${baseUrl}/__fake/notify/<anything>`, in order. */
     notifications: async () => (await call("GET", "notify")) as RecordedNotification[],
     streams: {

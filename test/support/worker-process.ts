@@ -64,9 +64,14 @@ export async function startWorkerProcess(
   };
 }
 
-/** The dev runtime's own Miniflare entry, reached through wrangler internals; null if they change. */
+/**
+ * The dev runtime's own Miniflare entry, reached through wrangler internals; null if they change. On the first
+ * start in a process the runtime's Miniflare may not be set yet when the proxy's URL is known: wait for it.
+ */
 async function directOrigin(raw: unknown): Promise<string | null> {
-  const runtime = (raw as { runtimes?: { mf?: { ready?: Promise<URL> } }[] }).runtimes?.[0];
-  const ready = runtime?.mf?.ready;
+  const runtimes = (raw as { runtimes?: { mf?: { ready?: Promise<URL> } }[] }).runtimes;
+  for (let waited = 0; runtimes?.[0]?.mf?.ready === undefined && waited < 5000; waited += 50)
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  const ready = runtimes?.[0]?.mf?.ready;
   return ready === undefined ? null : (await ready).origin;
 }

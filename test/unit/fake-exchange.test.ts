@@ -760,4 +760,28 @@ describe("control API over HTTP", () => {
     );
     expect(afterReset.status).toBe(200);
   });
+
+  it("announces a new listing in exchangeInfo as pending, takes no orders for it, and forgets it on reset", async () => {
+    const control = (method: string, path: string, json?: unknown) =>
+      call(method, `/__fake/${path}`, { json });
+    expect((await control("POST", "listings", { market: "um", symbol: "NEWUSDT" })).status).toBe(200);
+    expect((await control("POST", "listings", { market: "cm", symbol: "NEWUSD_PERP" })).status).toBe(200);
+    expect((await control("POST", "listings", { market: "xx", symbol: "A" })).status).toBe(400);
+    const um = (await call("GET", "/fapi/v1/exchangeInfo")).body.symbols as Record<string, unknown>[];
+    expect(um.find((item) => item.symbol === "NEWUSDT")).toMatchObject({
+      pair: "NEWUSDT",
+      baseAsset: "NEW",
+      status: "PENDING_TRADING",
+    });
+    const cm = (await call("GET", "/dapi/v1/exchangeInfo")).body.symbols as Record<string, unknown>[];
+    expect(cm.find((item) => item.symbol === "NEWUSD_PERP")).toMatchObject({
+      pair: "NEWUSD",
+      baseAsset: "NEW",
+      contractStatus: "PENDING_TRADING",
+    });
+    expect((await call("GET", "/fapi/v1/ticker/price?symbol=NEWUSDT")).status).toBe(400);
+    await control("POST", "reset");
+    const after = (await call("GET", "/fapi/v1/exchangeInfo")).body.symbols as { symbol: string }[];
+    expect(after.map((item) => item.symbol)).toEqual(["BTCUSDT", "ETHUSDT"]);
+  });
 });

@@ -6,6 +6,7 @@ import {
   Clients,
   continuityProblem,
   fake,
+  listedStreams,
   liveConnections,
   relayDrained,
   sequencesOf,
@@ -68,8 +69,8 @@ describe("sharing one upstream", () => {
   });
 
   it("closes the upstream after a grace period with no clients", async () => {
-    const client = await clients.connect(`/k/${TOKEN}/ws/solusdt@aggTrade`);
-    await subscribedUpstream("solusdt@aggTrade", 2);
+    const client = await clients.connect(`/k/${TOKEN}/ws/ethusdt@kline_5m`);
+    await subscribedUpstream("ethusdt@kline_5m", 2);
     client.close();
     await waitUntil(
       async () => (await fake.streams.connections()).every((c) => c.closedAt !== null),
@@ -78,7 +79,7 @@ describe("sharing one upstream", () => {
   });
 
   it("opens another upstream connection beyond the per-connection stream limit", async () => {
-    const streams = Array.from({ length: 25 }, (_, i) => `sym${i}usdt@aggTrade`);
+    const streams = listedStreams(25);
     const client = await clients.connect(`/k/${TOKEN}/ws`);
     expect(await client.request("SUBSCRIBE", streams)).toEqual({ result: null, id: 1 });
     const held = async () =>
@@ -105,9 +106,8 @@ describe("sharing one upstream", () => {
 describe("per-client limits", () => {
   it("refuses streams beyond the per-client limit with a clear error, keeping the rest", async () => {
     const client = await clients.connect(`/k/${TOKEN}/ws`);
-    const thirty = Array.from({ length: 30 }, (_, i) => `a${i}usdt@aggTrade`);
-    expect(await client.request("SUBSCRIBE", thirty)).toEqual({ result: null, id: 1 });
-    const reply = await client.request("SUBSCRIBE", ["b1usdt@aggTrade"]);
+    expect(await client.request("SUBSCRIBE", listedStreams(30))).toEqual({ result: null, id: 1 });
+    const reply = await client.request("SUBSCRIBE", listedStreams(1, 30));
     expect(reply).toEqual({
       error: { code: 2, msg: "Invalid request: too many streams: at most 0 more on this connection" },
       id: 2,
@@ -128,12 +128,12 @@ describe("per-client limits", () => {
   });
 
   it("does not let a flooding client disturb the others", async () => {
-    const calm = await clients.connect(`/k/${TOKEN}/ws/xrpusdt@aggTrade`);
-    const flooder = await clients.connect(`/k/${TOKEN}/ws/xrpusdt@aggTrade`);
-    await subscribedUpstream("xrpusdt@aggTrade", 2);
+    const calm = await clients.connect(`/k/${TOKEN}/ws/ethusdt@miniTicker`);
+    const flooder = await clients.connect(`/k/${TOKEN}/ws/ethusdt@miniTicker`);
+    await subscribedUpstream("ethusdt@miniTicker", 2);
     for (let i = 1; i <= 40; i++) flooder.send({ method: "LIST_SUBSCRIPTIONS", id: i });
     await flooder.closed;
-    const sequences = (await fake.streams.publish("xrpusdt@aggTrade", 5)).map(BigInt);
+    const sequences = (await fake.streams.publish("ethusdt@miniTicker", 5)).map(BigInt);
     await calm.waitForCount(isData, 5);
     expect(sequencesOf(calm)).toEqual(sequences);
   });
@@ -166,25 +166,19 @@ describe("relay-wide limits", () => {
   it("refuses streams beyond the relay's upstream limit, while streams already carried stay open to anyone", async () => {
     const first = await clients.connect(`/k/${TOKEN}/ws`);
     const second = await clients.connect(`/k/${TRADER_KEY}/ws`);
-    const names = (prefix: string) => Array.from({ length: 30 }, (_, i) => `${prefix}${i}usdt@aggTrade`);
-    expect(await first.request("SUBSCRIBE", names("u"))).toEqual({ result: null, id: 1 });
-    expect(await second.request("SUBSCRIBE", names("v"))).toEqual({ result: null, id: 1 });
+    const [u, v, w] = [listedStreams(30), listedStreams(30, 30), listedStreams(2, 60)];
+    expect(await first.request("SUBSCRIBE", u)).toEqual({ result: null, id: 1 });
+    expect(await second.request("SUBSCRIBE", v)).toEqual({ result: null, id: 1 });
     const third = await clients.connect(`/k/${TOKEN}/ws`);
-    expect(await third.request("SUBSCRIBE", ["w0usdt@aggTrade"])).toEqual({
+    expect(await third.request("SUBSCRIBE", [w[0]])).toEqual({
       error: {
         code: 2,
         msg: "Invalid request: too many streams on this relay: it carries at most 60 distinct streams",
       },
       id: 1,
     });
-    expect(await third.request("SUBSCRIBE", ["u0usdt@aggTrade", "v7usdt@aggTrade"])).toEqual({
-      result: null,
-      id: 2,
-    });
-    expect(await third.request("LIST_SUBSCRIPTIONS")).toEqual({
-      result: ["u0usdt@aggTrade", "v7usdt@aggTrade"],
-      id: 3,
-    });
-    expect(await statusOf(`/k/${TOKEN}/ws/w1usdt@aggTrade`)).toBe(400);
+    expect(await third.request("SUBSCRIBE", [u[0], v[7]])).toEqual({ result: null, id: 2 });
+    expect(await third.request("LIST_SUBSCRIPTIONS")).toEqual({ result: [u[0], v[7]], id: 3 });
+    expect(await statusOf(`/k/${TOKEN}/ws/${w[1]}`)).toBe(400);
   });
 });

@@ -1,11 +1,12 @@
-// The order desk's calls to Binance for one account and market. Like every REST call they leave through the
+// Calls to Binance for one account and market from inside a Durable Object (the order desk, the relay's
+// exchangeInfo reads). Like every REST call they leave through the
 // egress object (the account's key, the weight budget, 429/418 back-off, reconciliation of unknown outcomes).
 
 import { findEndpoint } from "../../shared/catalog/index.ts";
 import type { HttpMethod, Market } from "../../shared/catalog/types.ts";
 import type { Param } from "../../shared/encoding/query.ts";
 import { toWireError } from "../../shared/errors.ts";
-import { type EgressReply, egressObjectName } from "../../shared/rest/egress-reply.ts";
+import { type CallOrigin, type EgressReply, egressObjectName } from "../../shared/rest/egress-reply.ts";
 import { prepareUpstream } from "../../shared/rest/prepare.ts";
 import type { GatewayEnv } from "../env.ts";
 import { placement } from "../placement.ts";
@@ -25,15 +26,21 @@ export class BinanceCalls {
   readonly #account: string;
   readonly #market: Market;
   readonly #hint: string | null;
-  /** The hook's id: its calls spend the hook's own request-weight budget. */
-  readonly #hookId: string;
+  /** Whose request-weight budget the calls spend: the hook's, or the relay's for its exchangeInfo reads. */
+  readonly #caller: CallOrigin["caller"];
 
-  constructor(env: GatewayEnv, account: string, market: Market, hint: string | null, hookId: string) {
+  constructor(
+    env: GatewayEnv,
+    account: string,
+    market: Market,
+    hint: string | null,
+    caller: CallOrigin["caller"],
+  ) {
     this.#env = env;
     this.#account = account;
     this.#market = market;
     this.#hint = hint;
-    this.#hookId = hookId;
+    this.#caller = caller;
   }
 
   async call(
@@ -57,7 +64,7 @@ export class BinanceCalls {
     try {
       // No replay guard: the desk makes each alert's client order ids and replays nothing itself.
       reply = await egress.send({ ...prepared.value, account: this.#account }, TIMEOUT_MS, {
-        caller: { kind: "hook", name: this.#hookId },
+        caller: this.#caller,
         weightPerMinute: null,
         replay: null,
       });

@@ -123,7 +123,10 @@ export class OrderDesk extends DurableObject<GatewayEnv> {
     this.#storage.save(report);
 
     const hint = String(this.env.BINANCE_LOCATION_HINT ?? "").trim() || null;
-    const calls = new BinanceCalls(this.env, hook.account, hook.market, hint, hook.id);
+    const calls = new BinanceCalls(this.env, hook.account, hook.market, hint, {
+      kind: "hook",
+      name: hook.id,
+    });
     const sent = report.steps.some((step) => step.status !== "planned");
     // The age is checked again here: an alert that waited (a backlog, a restart) is not placed late. Once a step
     // went out, the rest (brackets protecting an entry) is finished whatever the age.

@@ -25,6 +25,14 @@ export interface RelayOptions {
   readonly maxStreamsPerClient: number;
   /** Distinct streams the relay holds upstream for one market, whoever asked for them. */
   readonly maxUpstreamStreams: number;
+  /** Distinct streams the sockets of one credential may hold together: a hog meets this, not the relay's cap. */
+  readonly maxStreamsPerCaller: number;
+  /** The same for every anonymous client of a public relay together (addresses are cheap to come by). */
+  readonly maxPublicStreams: number;
+  /** Bytes a client may leave unread (the socket's send buffer) before it is closed as too slow. */
+  readonly maxClientBacklogBytes: number;
+  /** Age at which the market's listing (exchangeInfo) is read again. */
+  readonly symbolsRefreshMs: number;
   readonly maxClientMessagesPerSecond: number;
   readonly maxMessageBytes: number;
   /** Alarm interval that brings an evicted relay back and rebuilds its upstream. */
@@ -56,6 +64,10 @@ export function readRelayOptions(env: GatewayEnv): Result<RelayOptions, string> 
     ["maxClientsPerCaller", "RELAY_MAX_CLIENTS_PER_CALLER", 1000, 1, 32_000],
     ["maxStreamsPerClient", "RELAY_MAX_STREAMS_PER_CLIENT", 1024, 1, 1024],
     ["maxUpstreamStreams", "RELAY_MAX_UPSTREAM_STREAMS", 4096, 1, 65_536],
+    ["maxStreamsPerCaller", "RELAY_MAX_STREAMS_PER_CALLER", 1024, 1, 65_536],
+    ["maxPublicStreams", "RELAY_MAX_PUBLIC_STREAMS", 256, 1, 65_536],
+    ["maxClientBacklogBytes", "RELAY_MAX_CLIENT_BACKLOG_BYTES", 4_194_304, 65_536, 134_217_728],
+    ["symbolsRefreshMs", "RELAY_SYMBOLS_REFRESH_MS", 600_000, 1000, 86_400_000],
     ["maxClientMessagesPerSecond", "RELAY_MAX_CLIENT_MESSAGES_PER_SECOND", 10, 1, 1000],
     ["maxMessageBytes", "RELAY_MAX_MESSAGE_BYTES", 65_536, 256, 1_048_576],
     ["heartbeatMs", "RELAY_HEARTBEAT_MS", 30_000, 500, 300_000],

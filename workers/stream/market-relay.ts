@@ -13,12 +13,20 @@ import { looksLikeListenKey } from "../../shared/auth/relay-key.ts";
 import type { Market } from "../../shared/catalog/types.ts";
 import { errorMessage, parseClientMessage, resultMessage } from "../../shared/streams/client-protocol.ts";
 import { ADMISSION_HEADER, decodeAdmission } from "../../shared/streams/relay-connect.ts";
+import { shareOf } from "../../shared/streams/stream-shares.ts";
 import type { GatewayEnv } from "../env.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { AlarmClock } from "./alarm-clock.ts";
 import { type RelayOptions, readRelayOptions } from "./config.ts";
-import { type ClientAttachment, type RelayClient, RelayClients, send } from "./relay-clients.ts";
+import {
+  type ClientAttachment,
+  type RelayClient,
+  RelayClients,
+  send,
+  shareOfClient,
+} from "./relay-clients.ts";
 import { RelayStorage } from "./relay-storage.ts";
+import { StreamAllowance } from "./stream-allowance.ts";
 import { invalidStreams } from "./stream-check.ts";
 import { UpstreamPool } from "./upstream-pool.ts";
 import { UserFeeds } from "./user-feeds.ts";
@@ -31,6 +39,7 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
   #options: RelayOptions | null = null;
   #pool: UpstreamPool | null = null;
   #feeds: UserFeeds | null = null;
+  #allowance: StreamAllowance | null = null;
   readonly #chains = new WeakMap<WebSocket, Promise<void>>();
   readonly #alarm: AlarmClock;
 
@@ -38,7 +47,7 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     super(ctx, env);
     this.#log = createLogger(env.LOG_LEVEL);
     this.#storage = new RelayStorage(ctx.storage.sql);
-    this.#clients = new RelayClients(this.#storage);
+    this.#clients = new RelayClients(this.#storage, { counted: (stream) => !looksLikeListenKey(stream) });
     this.#alarm = new AlarmClock(ctx.storage);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
     void ctx.blockConcurrencyWhile(async () => this.#restore());
@@ -115,18 +124,23 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     const options = this.#options;
     if (pool === null || options === null)
       return refuse(500, "relay misconfigured: check the BINANCE_*_WS_URL and RELAY_* vars");
+    const streams = [...new Set(admission.streams)];
+    const [keys, marketStreams] = splitKeys(streams);
+    // First, as it may wait for exchangeInfo: nothing is awaited between the checks below and the accept.
+    const unlisted = await this.#allowance?.listing(marketStreams, this.#carried);
     if (this.ctx.getWebSockets().length >= options.maxClients)
       return refuse(503, `relay full: at most ${options.maxClients} clients`);
     const callerTag = `caller:${admission.caller}`.slice(0, 256);
     if (this.ctx.getWebSockets(callerTag).length >= options.maxClientsPerCaller)
       return refuse(429, `at most ${options.maxClientsPerCaller} connections per caller`);
-    const streams = [...new Set(admission.streams)];
-    const [keys, marketStreams] = splitKeys(streams);
     const bad =
       tooMany(streams.length, options.maxStreamsPerClient) ??
       invalidStreams(market, marketStreams, options.maxStreamsPerClient) ??
       this.#upstreamRoom(marketStreams, options);
     if (bad !== null) return refuse(400, bad);
+    const share = shareOf(admission.caller);
+    const refusal = unlisted ?? this.#allowance?.share(share, marketStreams);
+    if (refusal) return refuse(refusal.status, refusal.msg);
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     const state: ClientAttachment = {
@@ -136,6 +150,7 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
       relayEvents: admission.relayEvents,
       ...(Object.keys(admission.events).length > 0 && keys.length > 0 ? { events: admission.events } : {}),
       ...(admission.keyOnly ? { keyOnly: true } : {}),
+      share,
     };
     this.ctx.acceptWebSocket(server, [callerTag]);
     this.#subscribeUpstream(this.#clients.add(server, state, streams));
@@ -155,9 +170,11 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     // One message at a time per client: a SUBSCRIBE that waits for a listen key's feed is answered, and takes
     // effect, before the client's next message is looked at.
     const previous = this.#chains.get(ws) ?? Promise.resolve();
-    const next = previous.then(async () =>
-      send(client, await this.#reply(client, message, meter === "over", options)),
-    );
+    // A reply counts against the backlog too: a client that asks and never reads is no cheaper than a slow one.
+    const next = previous.then(async () => {
+      send(client, await this.#reply(client, message, meter === "over", options));
+      this.#clients.watch(client);
+    });
     this.#chains.set(
       ws,
       next.catch(() => undefined),
@@ -189,12 +206,15 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
         // A listen key must be a live relay key of this market (as Binance's must be alive): its feed opens
         // first; feeds opened for a SUBSCRIBE that then fails are closed again.
         const failure = await this.#openFeeds(keys, command.id);
+        const unlisted = await this.#allowance?.listing(splitKeys(wanted)[1], this.#carried);
         const fresh = wanted.filter((s) => !client.streams.includes(s));
         const [, marketStreams] = splitKeys(fresh);
         const capacity = options.maxStreamsPerClient - client.streams.length;
         const bad =
           tooMany(fresh.length, capacity) ??
           invalidStreams(this.#market ?? "um", marketStreams, capacity) ??
+          unlisted?.msg ??
+          this.#allowance?.share(shareOfClient(client.state), marketStreams)?.msg ??
           this.#upstreamRoom(marketStreams, options);
         const gone = this.#clients.get(client.ws) !== client;
         if (failure === null && bad === null && !gone)
@@ -228,6 +248,20 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
         return errorMessage({ code: -1125, msg: "This listenKey does not exist.", id });
     }
     return null;
+  }
+
+  /** Streams some client holds: carried upstream, known-good. */
+  readonly #carried = (stream: string): boolean => this.#clients.isSubscribed(stream);
+
+  /**
+   * A client more than maxClientBacklogBytes behind is closed (4008) and dropped at once, so nothing more
+   * queues for it (what is queued is freed when the peer reads or goes away). Unsubscribes wait for the fan-out.
+   */
+  #tooSlow(client: RelayClient, maxBytes: number): void {
+    const gone = this.#clients.delete(client.ws);
+    this.#log.log("warn", "client too slow", { market: this.#market, backlog: client.ws.bufferedAmount });
+    client.ws.close(4008, `client too slow: over ${maxBytes} bytes unread`);
+    queueMicrotask(() => this.#unsubscribeUpstream(gone));
   }
 
   /** Why these streams cannot be added upstream (the relay-wide cap), or null. */
@@ -283,6 +317,9 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     this.#market = market;
     this.#options = options.value;
     this.#storage.setMarket(market);
+    const { maxClientBacklogBytes: maxBytes } = options.value;
+    this.#clients.watchBacklog(maxBytes, (client) => this.#tooSlow(client, maxBytes));
+    this.#allowance = new StreamAllowance(this.env, market, options.value, this.#clients.shares, this.#log);
     this.#pool = new UpstreamPool(market, options.value, {
       forward: (stream, text) => this.#clients.forward(stream, text),
       notify: (notice, streams) => {

@@ -2,8 +2,11 @@
 // fan-out, and the per-client limits. A socket's attachment holds only its id and settings; its subscriptions
 // (up to 1024 names, beyond the 16 KiB an attachment may hold) are kept in the object's SQLite through a
 // SubscriptionStore, so both survive hibernation and eviction and the index is rebuilt when the object starts.
+// The index also keeps each caller's share of distinct streams (stream-shares.ts), and fan-out watches each
+// socket's send buffer: a client that falls too far behind is handed to `lagging` instead of growing it further.
 
 import { payloadOf } from "../../shared/streams/frames.ts";
+import { PUBLIC_SHARE, ShareLedger } from "../../shared/streams/stream-shares.ts";
 import { eventTypeOf } from "../../shared/streams/user-data.ts";
 
 export interface ClientAttachment {
@@ -16,6 +19,8 @@ export interface ClientAttachment {
   events?: Readonly<Record<string, readonly string[]>>;
   /** Admitted by its relay listen keys alone (no other credential): closed when it holds none. */
   keyOnly?: boolean;
+  /** The share its streams count against (stream-shares.ts); absent on sockets of an earlier version. */
+  share?: string;
 }
 
 /** Where each socket's subscriptions are kept, in the order they were made. */
@@ -33,13 +38,38 @@ export interface RelayClient {
   readonly sentAt: number[];
 }
 
+export interface ClientsOptions {
+  /** Whether a subscription counts against its caller's share (market streams do, listen keys do not). */
+  readonly counted: (stream: string) => boolean;
+}
+
 export class RelayClients {
   readonly #store: SubscriptionStore;
+  readonly #counted: (stream: string) => boolean;
   readonly #byWs = new Map<WebSocket, RelayClient>();
   readonly #subscribers = new Map<string, Set<RelayClient>>();
+  readonly #shares = new ShareLedger();
+  #maxBacklog = Number.POSITIVE_INFINITY;
+  #lagging: (client: RelayClient) => void = () => undefined;
 
-  constructor(store: SubscriptionStore) {
+  constructor(store: SubscriptionStore, options: ClientsOptions) {
     this.#store = store;
+    this.#counted = options.counted;
+  }
+
+  get shares(): ShareLedger {
+    return this.#shares;
+  }
+
+  /**
+   * From now on, a client whose socket holds more than `maxBytes` unsent after a forwarded frame is handed to
+   * `lagging` (once: it is no longer a client then). The runtime's bufferedAmount is the only measure of a
+   * reader falling behind (hibernatable sockets have no send callbacks), and a runtime without it (workerd
+   * before 2026-11) reads undefined, which never compares greater: nothing is watched there.
+   */
+  watchBacklog(maxBytes: number, lagging: (client: RelayClient) => void): void {
+    this.#maxBacklog = maxBytes;
+    this.#lagging = lagging;
   }
 
   get size(): number {
@@ -90,6 +120,7 @@ export class RelayClients {
       client.streams.splice(client.streams.indexOf(stream), 1);
       const set = this.#subscribers.get(stream);
       set?.delete(client);
+      if (this.#counted(stream)) this.#shares.release(shareOfClient(client.state), stream);
       if (set?.size === 0) {
         this.#subscribers.delete(stream);
         gone.push(stream);
@@ -125,6 +156,7 @@ export class RelayClients {
     // The raw payload is sliced once per frame, not once per client.
     let raw: string | undefined;
     let event: string | null | undefined;
+    let behind: RelayClient[] | undefined;
     for (const client of set) {
       const wanted = client.state.events?.[stream];
       if (wanted !== undefined) {
@@ -132,13 +164,24 @@ export class RelayClients {
         event ??= eventTypeOf(raw);
         if (event !== "listenKeyExpired" && !wanted.includes(event ?? "")) continue;
       }
-      if (client.state.combined) {
-        send(client, text);
-        continue;
+      if (client.state.combined) send(client, text);
+      else {
+        raw ??= payloadOf(text, stream);
+        send(client, raw);
       }
-      raw ??= payloadOf(text, stream);
-      send(client, raw);
+      if (client.ws.bufferedAmount > this.#maxBacklog) {
+        behind ??= [];
+        behind.push(client);
+      }
     }
+    // Handed over after the loop: the handler removes the clients from the very set iterated here.
+    if (behind !== undefined) for (const client of behind) this.#lagging(client);
+  }
+
+  /** Hands a client still registered to `lagging` if it is more than the bound behind (after a reply). */
+  watch(client: RelayClient): void {
+    if (this.#byWs.get(client.ws) === client && client.ws.bufferedAmount > this.#maxBacklog)
+      this.#lagging(client);
   }
 
   /** Tells opted-in clients about a gap on the streams they hold. */
@@ -173,6 +216,7 @@ export class RelayClients {
     for (const stream of streams) {
       if (this.#holds(client, stream)) continue;
       client.streams.push(stream);
+      if (this.#counted(stream)) this.#shares.hold(shareOfClient(client.state), stream);
       let set = this.#subscribers.get(stream);
       if (set === undefined) {
         set = new Set();
@@ -183,6 +227,11 @@ export class RelayClients {
     }
     return fresh;
   }
+}
+
+/** The share a client's streams count against; sockets accepted before shares existed count by their client. */
+export function shareOfClient(state: ClientAttachment): string {
+  return state.share ?? (state.client === "anonymous" ? PUBLIC_SHARE : `client:${state.client}`);
 }
 
 export function send(client: RelayClient, text: string): void {

@@ -85,6 +85,33 @@ export function continuityProblem(sequences: readonly bigint[]): string | null {
   return null;
 }
 
+const LISTED = ["btcusdt", "ethusdt"];
+const KLINES = ["1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h", "12h", "1d", "3d", "1w", "1M"];
+/** Served on /market upstream. */
+const MARKET_SUFFIXES = [
+  ...["aggTrade", "markPrice", "markPrice@1s", "miniTicker", "ticker", "forceOrder"],
+  ...KLINES.map((interval) => `kline_${interval}`),
+];
+/** Served on /public upstream. */
+const PUBLIC_SUFFIXES = [
+  ...["trade", "bookTicker"],
+  ...["", "5", "10", "20"].flatMap((levels) =>
+    ["", "@500ms", "@100ms"].map((speed) => `depth${levels}${speed}`),
+  ),
+];
+const LISTED_STREAMS = [MARKET_SUFFIXES, PUBLIC_SUFFIXES].flatMap((suffixes) =>
+  LISTED.flatMap((symbol) => suffixes.map((suffix) => `${symbol}@${suffix}`)),
+);
+
+/**
+ * `count` distinct valid USDⓈ-M stream names about symbols the fake lists (the relay refuses others), from the
+ * `offset`th on: for tests that need many streams. The first 42 are all served on the same upstream route.
+ */
+export function listedStreams(count: number, offset = 0): string[] {
+  if (offset + count > LISTED_STREAMS.length) throw new Error(`only ${LISTED_STREAMS.length} listed streams`);
+  return LISTED_STREAMS.slice(offset, offset + count);
+}
+
 /** The USDⓈ-M relay object the tests connect to (no location hint). */
 export function umRelay(): DurableObjectStub {
   return env.MARKET_RELAY.getByName("relay:um:default");
