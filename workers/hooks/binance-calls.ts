@@ -1,6 +1,6 @@
 // Calls to Binance for one account and market from inside a Durable Object (the order desk, the relay's
-// exchangeInfo reads). Like every REST call they leave through the
-// egress object (the account's key, the weight budget, 429/418 back-off, reconciliation of unknown outcomes).
+// exchangeInfo reads). Like every REST call they leave through the egress object (the account's key, the
+// weight budget, 429/418 back-off, reconciliation of unknown outcomes).
 
 import { findEndpoint } from "../../shared/catalog/index.ts";
 import type { HttpMethod, Market } from "../../shared/catalog/types.ts";
