@@ -19,6 +19,7 @@ import { AlarmClock } from "./alarm-clock.ts";
 import { type RelayOptions, readRelayOptions } from "./config.ts";
 import { type ClientAttachment, type RelayClient, RelayClients, send } from "./relay-clients.ts";
 import { RelayStorage } from "./relay-storage.ts";
+import { answerClose } from "./socket-close.ts";
 import { invalidStreams } from "./stream-check.ts";
 import { UpstreamPool } from "./upstream-pool.ts";
 import { UserFeeds } from "./user-feeds.ts";
@@ -238,7 +239,9 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     return `too many streams on this relay: it carries at most ${options.maxUpstreamStreams} distinct streams`;
   }
 
-  override webSocketClose(ws: WebSocket): void {
+  /** The client's Close is answered with its code (clients such as Binance's Python connector wait for it). */
+  override webSocketClose(ws: WebSocket, code: number, reason: string): void {
+    answerClose(ws, code, reason);
     this.#unsubscribeUpstream(this.#clients.delete(ws));
   }
 
