@@ -370,7 +370,8 @@ export class UserStream extends DurableObject<GatewayEnv> {
           this.#log.log(level, msg, { ...this.#logFields(), ...rest });
         },
       },
-      () => path,
+      // User data comes in flurries (an order's fills, then nothing for hours): never judged a stall.
+      { pathOf: () => path, noticeStalls: false },
     );
     return this.#pool;
   }
