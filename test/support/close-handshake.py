@@ -6,8 +6,8 @@ line per target:
     connects, then times close(), which sends the Close and waits for the server's (up to `timeout`);
     prints {"name", "seconds", "code", "reason"} with the server's code (null if none came).
   {"mode": "await", "timeout": 5, "targets": [{"name": .., "url": ..}]}
-    connects, prints {"name", "ready": true}, then waits for the server's Close and prints
-    {"name", "at": <unix seconds>, "code", "reason"}.
+    connects to every target (printing {"name", "ready": true} for each), then waits for the server's Close on
+    each and prints {"name", "at": <unix seconds>, "code", "reason"} (at and code null if none came).
 """
 
 import json
@@ -49,29 +49,35 @@ def close(target, timeout):
     return {"name": target["name"], "seconds": seconds, "code": code, "reason": text}
 
 
-def await_close(target, timeout):
-    ws = websocket.create_connection(target["url"], timeout=timeout)
-    print(json.dumps({"name": target["name"], "ready": True}), flush=True)
+def await_closes(targets, timeout):
+    """Connects every target first (each printed ready), then waits for the server's Close on each."""
+    sockets = []
+    for target in targets:
+        sockets.append((target, websocket.create_connection(target["url"], timeout=timeout)))
+        print(json.dumps({"name": target["name"], "ready": True}), flush=True)
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            opcode, frame = ws.recv_data_frame(control_frame=True)
-        except websocket.WebSocketTimeoutException:
-            break
-        if opcode == websocket.ABNF.OPCODE_CLOSE:
-            at = time.time()
-            code, text = parse_close(frame.data)
-            ws.shutdown()
-            return {"name": target["name"], "at": at, "code": code, "reason": text}
-    ws.shutdown()
-    return {"name": target["name"], "at": None, "code": None, "reason": ""}
+    for target, ws in sockets:
+        result = {"name": target["name"], "at": None, "code": None, "reason": ""}
+        while time.monotonic() < deadline:
+            try:
+                opcode, frame = ws.recv_data_frame(control_frame=True)
+            except websocket.WebSocketTimeoutException:
+                break
+            if opcode == websocket.ABNF.OPCODE_CLOSE:
+                code, text = parse_close(frame.data)
+                result = {"name": target["name"], "at": time.time(), "code": code, "reason": text}
+                break
+        ws.shutdown()
+        print(json.dumps(result), flush=True)
 
 
 def main():
     request = json.loads(sys.argv[1])
-    run = close if request["mode"] == "close" else await_close
+    if request["mode"] == "await":
+        await_closes(request["targets"], request["timeout"])
+        return
     for target in request["targets"]:
-        print(json.dumps(run(target, request["timeout"])), flush=True)
+        print(json.dumps(close(target, request["timeout"])), flush=True)
 
 
 main()
