@@ -180,6 +180,21 @@ describe("live messages", () => {
   });
 });
 
+describe("closing", () => {
+  it("answers a client's Close with its code and reason (RFC 6455 §5.5.1), on a stream and on an empty socket", async () => {
+    for (const path of [`/k/${TOKEN}/ws/btcusdt@aggTrade`, `/k/${TOKEN}/ws`]) {
+      const { client, response } = await connectRelay(path);
+      response.webSocket?.close(4000, "bye");
+      // The client's close event fires when the relay's answer arrives; without one it never would.
+      const answer = await Promise.race([
+        client.closed,
+        new Promise((resolve) => setTimeout(() => resolve("no answer within 1 s"), 1000)),
+      ]);
+      expect(answer, path).toEqual({ code: 4000, reason: "bye" });
+    }
+  });
+});
+
 describe("who may connect", () => {
   it("takes a credential as a path prefix, a token query parameter, or a Sec-WebSocket-Protocol it echoes", async () => {
     await connect(`/k/${TOKEN}/ws`);

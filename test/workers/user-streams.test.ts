@@ -343,12 +343,48 @@ describe("lifecycle at the edge", () => {
     expect(await fake.listenKeys("um")).toEqual([]);
   });
 
+  it("closes a socket admitted by its relay key alone with 4401 as soon as the key is revoked", async () => {
+    const key = await relayKey(trader);
+    const client = await connect(`/ws/${key}`);
+    await binanceKeyListened(REAL_KEYS.hmac.apiKey);
+    await deliver("um", REAL_KEYS.hmac.apiKey, event("ACCOUNT_UPDATE"), client);
+    const revokedAt = Date.now();
+    expect((await listenKeyCall(trader, "DELETE", "um", key)).status).toBe(200);
+    const closed = await client.closed;
+    expect(closed.code).toBe(4401);
+    // The user stream object closes the relay's feed on the DELETE itself; the relay closes its clients then.
+    expect(Date.now() - revokedAt).toBeLessThan(1000);
+  });
+
   it("lets a relay key lapse when its holder stops keeping it alive", async () => {
     const key = await relayKey(trader);
     const client = await connect(`/private/ws?listenKey=${key}`);
+    const connectedAt = Date.now();
     await binanceKeyListened(REAL_KEYS.hmac.apiKey);
     const expired = await client.waitFor((text) => text.startsWith('{"e":"listenKeyExpired"'), 12_000);
     expect(expired).toContain(`"listenKey":"${key}"`);
+    // Admitted by the key alone: closed when it lapses (RELAY_LISTEN_KEY_VALIDITY_MS is 8 s here), on the
+    // user stream object's alarm set for the expiry time.
+    expect((await client.closed).code).toBe(4401);
+    expect(Date.now() - connectedAt).toBeLessThan(9000);
     expect((await listenKeyCall(trader, "PUT", "um", key)).status).toBe(400);
   }, 20_000);
+
+  it("answers a relay's Close on the feed of a relay key", async () => {
+    const key = await relayKey(trader);
+    const stream = env.USER_STREAM.getByName(userStreamName("main", "um", null));
+    const response = await stream.fetch("https://user-stream/feed", {
+      headers: { Upgrade: "websocket", "X-Relay-Key": key },
+    });
+    const ws = response.webSocket;
+    if (ws === null) throw new Error(`no feed: ${response.status}`);
+    ws.accept();
+    const closed = new Promise<number>((resolve) => ws.addEventListener("close", (e) => resolve(e.code)));
+    ws.close(1000, "no clients");
+    const answer = await Promise.race([
+      closed,
+      new Promise((resolve) => setTimeout(() => resolve("no answer within 1 s"), 1000)),
+    ]);
+    expect(answer).toBe(1000);
+  });
 });

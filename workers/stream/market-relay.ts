@@ -26,6 +26,7 @@ import {
   shareOfClient,
 } from "./relay-clients.ts";
 import { RelayStorage } from "./relay-storage.ts";
+import { answerClose } from "./socket-close.ts";
 import { StreamAllowance } from "./stream-allowance.ts";
 import { invalidStreams } from "./stream-check.ts";
 import { UpstreamPool } from "./upstream-pool.ts";
@@ -272,7 +273,9 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     return `too many streams on this relay: it carries at most ${options.maxUpstreamStreams} distinct streams`;
   }
 
-  override webSocketClose(ws: WebSocket): void {
+  /** The client's Close is answered with its code (clients such as Binance's Python connector wait for it). */
+  override webSocketClose(ws: WebSocket, code: number, reason: string): void {
+    answerClose(ws, code, reason);
     this.#unsubscribeUpstream(this.#clients.delete(ws));
   }
 

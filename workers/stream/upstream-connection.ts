@@ -10,6 +10,7 @@
 import { readUpstreamFrame } from "../../shared/streams/frames.ts";
 import { SendWindow } from "../../shared/streams/send-window.ts";
 import { recordFrame, resetFrames } from "../../shared/streams/upstream-health.ts";
+import { answerClose } from "./socket-close.ts";
 
 export interface ConnectionHandlers {
   onData(connection: UpstreamConnection, stream: string, text: string, receivedAt: number): void;
@@ -86,7 +87,10 @@ export class UpstreamConnection {
       this.#ws = ws;
       this.state = "open";
       ws.addEventListener("message", (event) => this.#onMessage(event.data));
-      ws.addEventListener("close", (event) => this.#closed(`closed by server (${event.code})`));
+      ws.addEventListener("close", (event) => {
+        answerClose(ws, event.code, event.reason);
+        this.#closed(`closed by server (${event.code})`);
+      });
       ws.addEventListener("error", () => this.#closed("socket error"));
       this.#flush();
     } catch {

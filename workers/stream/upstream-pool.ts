@@ -10,17 +10,24 @@
 //   closes only once the new one holds every stream).
 // - The watchdog (tick: on the alarm, and at most once a second while frames arrive) replaces connections that
 //   shared/streams/upstream-health.ts judges unhealthy, one per slot per tick so both lanes are never cut at once.
+//   Each tick asks to be woken at the next deadline of those rules, so a set that stops entirely (no frame left to
+//   run the watchdog) is noticed at its deadline rather than at the next heartbeat. While steady streams flow
+//   that costs one alarm per staleMs instead of per heartbeat.
 // - Clients hear when a stream has no connection left (reconnecting), when one holds it again (reconnected), and
 //   when data stopped with no healthy connection to cover it (stale). A stream Binance refuses is given up.
 
 import type { Market } from "../../shared/catalog/types.ts";
 import { retryDelayMs } from "../../shared/rest/retry.ts";
 import { GapTracker } from "../../shared/streams/gap-tracker.ts";
-import { parseStreamName } from "../../shared/streams/names.ts";
 import { StreamMerge } from "../../shared/streams/stream-merge.ts";
-import { unhealthyReason } from "../../shared/streams/upstream-health.ts";
+import {
+  type HealthOptions,
+  nextQuietDeadline,
+  unhealthyReason,
+} from "../../shared/streams/upstream-health.ts";
 import type { RelayOptions } from "./config.ts";
 import { type ConnectionHandlers, UpstreamConnection } from "./upstream-connection.ts";
+import { type Lane, lastDataOf, liveOf, marketPath, type Slot } from "./upstream-slots.ts";
 
 export type GapNotice = "reconnecting" | "reconnected" | "stale";
 
@@ -36,25 +43,15 @@ export interface PoolHandlers {
   log(level: "info" | "warn", msg: string, fields: Readonly<Record<string, string | number>>): void;
 }
 
-interface Lane {
-  current: UpstreamConnection | null;
-  /** The renewal of `current`, until it has taken over. */
-  next: UpstreamConnection | null;
-  failures: number;
-  /** When to reconnect this lane; scheduled on the object's alarm (no timers: they would keep it from idling). */
-  retryAt: number | null;
-  /** When a ready renewal takes over even if it has not lined up with the forwarded stream yet. */
-  swapAt: number | null;
-  renewalFailures: number;
-  /** No renewal is opened before this (a failed renewal backs off like a reconnect). */
-  renewAfter: number;
-}
-
-interface Slot {
-  readonly path: string;
-  readonly streams: Set<string>;
-  readonly lanes: Lane[];
-  emptySince: number | null;
+/** How the pool is set up beyond the relay options. */
+export interface PoolSetup {
+  /**
+   * Which stream server path carries a stream (default: the market's route for it, USDⓈ-M `/public` or
+   * `/market`, COIN-M `/stream`); the user stream object sends listen keys to `/private`.
+   */
+  readonly pathOf?: (stream: string) => string;
+  /** Whether a set that stops entirely is replaced after staleMs (default true; see upstream-health.ts). */
+  readonly noticeStalls?: boolean;
 }
 
 const PROBE_TIMEOUT_MS = 10_000;
@@ -81,21 +78,19 @@ export class UpstreamPool {
   #nextConnectionId = 1;
   #lastTickAt = 0;
   readonly #connectionHandlers: ConnectionHandlers;
+  readonly #health: HealthOptions;
 
-  /**
-   * `pathOf` says which stream server path carries a stream (default: the market's route for it, USDⓈ-M
-   * `/public` or `/market`, COIN-M `/stream`); the user stream object sends listen keys to `/private`.
-   */
-  constructor(
-    market: Market,
-    options: RelayOptions,
-    handlers: PoolHandlers,
-    pathOf: (stream: string) => string = (stream) => marketPath(market, stream),
-  ) {
-    this.#pathOf = pathOf;
+  constructor(market: Market, options: RelayOptions, handlers: PoolHandlers, setup: PoolSetup = {}) {
+    this.#pathOf = setup.pathOf ?? ((stream) => marketPath(market, stream));
     this.#market = market;
     this.#options = options;
     this.#handlers = handlers;
+    this.#health = {
+      probeTimeoutMs: PROBE_TIMEOUT_MS,
+      silenceMs: options.silenceMs,
+      staleMs: options.staleMs,
+      stalls: setup.noticeStalls ?? true,
+    };
     this.#merge = new StreamMerge(
       {
         windowMs: MERGE_WINDOW_MS,
@@ -204,7 +199,7 @@ export class UpstreamPool {
         if (lane.current === null && lane.retryAt !== null && lane.retryAt <= now) this.#connect(slot, lane);
         for (const connection of liveOf(lane)) {
           if (connection.state !== "open") continue;
-          const why = replaced ? null : this.#unhealthy(connection, now);
+          const why = replaced ? null : this.#unhealthy(slot, connection, now);
           // A lagging or silent connection still might deliver; it is replaced only while every other lane
           // is ready, so two lanes are never being replaced at once. A dead one (probe) goes regardless.
           if (why !== null && (why === "probe unanswered" || this.#othersReady(slot, lane))) {
@@ -221,6 +216,23 @@ export class UpstreamPool {
         this.#renewIfOld(slot, lane, now);
       }
     }
+    const deadline = this.#nextDeadline(now);
+    if (deadline !== null) this.#handlers.wake(deadline);
+  }
+
+  /** The earliest time, after now, at which a connection would be judged unhealthy if no frame came. */
+  #nextDeadline(now: number): number | null {
+    let next: number | null = null;
+    for (const slot of this.#slots) {
+      const setLastDataAt = lastDataOf(slot);
+      for (const connection of slot.lanes.flatMap((lane) => liveOf(lane))) {
+        if (connection.state !== "open") continue;
+        const at = nextQuietDeadline(connection.stats, setLastDataAt, this.#health);
+        // Deadlines already passed are being acted on (or wait for the other lane to be ready: see #onReady).
+        if (at !== null && at > now) next = Math.min(next ?? at, at);
+      }
+    }
+    return next;
   }
 
   /** The earliest pending reconnect, if any. */
@@ -243,17 +255,18 @@ export class UpstreamPool {
     return slot.streams.size + pending < this.#options.maxStreamsPerUpstream;
   }
 
-  #unhealthy(connection: UpstreamConnection, now: number): string | null {
+  #unhealthy(slot: Slot, connection: UpstreamConnection, now: number): string | null {
     let worstLagMs = 0;
     for (const [stream, ackedAt] of connection.subscribed) {
       if (now - ackedAt <= this.#options.staleMs) continue;
       worstLagMs = Math.max(worstLagMs, this.#merge.lagMs(stream, connection.id, ackedAt, now));
     }
-    return unhealthyReason(connection.stats, worstLagMs, now, {
-      probeTimeoutMs: PROBE_TIMEOUT_MS,
-      silenceMs: this.#options.silenceMs,
-      staleMs: this.#options.staleMs,
-    });
+    return unhealthyReason(
+      connection.stats,
+      { worstLagMs, setLastDataAt: lastDataOf(slot) },
+      now,
+      this.#health,
+    );
   }
 
   #othersReady(slot: Slot, lane: Lane): boolean {
@@ -284,7 +297,7 @@ export class UpstreamPool {
               other !== connection &&
               other.subscribed.has(stream) &&
               other.state === "open" &&
-              this.#unhealthy(other, now) === null,
+              this.#unhealthy(slot, other, now) === null,
           ),
         ),
     );
@@ -336,6 +349,14 @@ export class UpstreamPool {
       }
     }
     this.#updateCoverage(slot);
+    // A lane that stalled with the rest of its set waits for this one to be ready before it is replaced.
+    if (slot !== null && this.#hasUnhealthy(slot, now)) this.tick(now);
+  }
+
+  #hasUnhealthy(slot: Slot, now: number): boolean {
+    return slot.lanes.some((lane) =>
+      liveOf(lane).some((c) => c.state === "open" && this.#unhealthy(slot, c, now) !== null),
+    );
   }
 
   /**
@@ -423,18 +444,4 @@ export class UpstreamPool {
     this.#slots.splice(this.#slots.indexOf(slot), 1);
     this.#handlers.backoff(this.#maxFailures());
   }
-}
-
-/** The lane's connections: the current one and, during a renewal, the next. */
-function liveOf(lane: Lane): UpstreamConnection[] {
-  const connections: UpstreamConnection[] = [];
-  if (lane.current !== null) connections.push(lane.current);
-  if (lane.next !== null) connections.push(lane.next);
-  return connections;
-}
-
-/** Where Binance serves a market stream: USDⓈ-M `/public` or `/market` (see shared/streams/names.ts). */
-function marketPath(market: Market, stream: string): string {
-  if (market === "cm") return "/stream";
-  return `/${parseStreamName(market, stream)?.route ?? "market"}/stream`;
 }

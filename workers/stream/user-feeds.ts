@@ -17,6 +17,7 @@ import {
 } from "../../shared/streams/user-data.ts";
 import type { GatewayEnv } from "../env.ts";
 import { placement } from "../placement.ts";
+import { answerClose } from "./socket-close.ts";
 
 const RETRY_BASE_MS = 500;
 const RETRY_MAX_MS = 30_000;
@@ -157,7 +158,10 @@ export class UserFeeds {
       if (code === KEY_ENDED) this.#end(key, feed, false);
       else this.#retry(key, feed);
     };
-    ws.addEventListener("close", (event) => lost(event.code));
+    ws.addEventListener("close", (event) => {
+      answerClose(ws, event.code, event.reason);
+      lost(event.code);
+    });
     ws.addEventListener("error", () => lost(0));
     if (feed.failures > 0) this.#events.notify("reconnected", key);
     feed.failures = 0;

@@ -23,6 +23,7 @@ import { createLogger, type Logger } from "../log.ts";
 import { AlarmClock } from "./alarm-clock.ts";
 import { BinanceListenKey } from "./binance-listen-key.ts";
 import { readUserStreamOptions, relayOptionsOrNull, type UserStreamOptions } from "./config.ts";
+import { answerClose } from "./socket-close.ts";
 import { sendQuietly } from "./socket-send.ts";
 import { UpstreamPool } from "./upstream-pool.ts";
 import { misconfigured, unauthorizedKeys, unexpected } from "./user-keys.ts";
@@ -135,6 +136,11 @@ export class UserStream extends DurableObject<GatewayEnv> {
 
   override webSocketMessage(): void {
     // Relays only listen.
+  }
+
+  /** A relay closed its feed (no client holds the key any more): its Close is answered. */
+  override webSocketClose(ws: WebSocket, code: number, reason: string): void {
+    answerClose(ws, code, reason);
   }
 
   override async alarm(): Promise<void> {
@@ -364,7 +370,8 @@ export class UserStream extends DurableObject<GatewayEnv> {
           this.#log.log(level, msg, { ...this.#logFields(), ...rest });
         },
       },
-      () => path,
+      // User data comes in flurries (an order's fills, then nothing for hours): never judged a stall.
+      { pathOf: () => path, noticeStalls: false },
     );
     return this.#pool;
   }
