@@ -7,7 +7,7 @@
 import { parseJson } from "../encoding/json-raw.ts";
 import type { Param } from "../encoding/query.ts";
 import { err, ok, type Result } from "../result.ts";
-import type { AccessError, DeniedTarget } from "./authorize.ts";
+import { type AccessError, type DeniedTarget, foldName } from "./authorize.ts";
 import type { GatewayClient } from "./clients.ts";
 
 export interface FoundAlgoOrder {
@@ -77,7 +77,7 @@ export function addressByAlgoId(
 }
 
 function isAlgoIdKey(name: string): boolean {
-  const lower = name.toLowerCase();
+  const lower = foldName(name);
   return lower === "algoid" || lower === "clientalgoid";
 }
 

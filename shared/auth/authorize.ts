@@ -94,7 +94,7 @@ export function topLevelSymbols(params: readonly Param[]): string[] {
 export function batchSymbols(params: readonly Param[]): string[] {
   const symbols: string[] = [];
   for (const [name, value] of params) {
-    if (name.toLowerCase() !== "batchorders") continue;
+    if (foldName(name) !== "batchorders") continue;
     const batch = parseJson(value);
     if (!batch.ok || batch.value.kind !== "array") {
       symbols.push("");
@@ -120,5 +120,13 @@ function algoOrderLookup(params: readonly Param[]): Param | null {
 }
 
 function isSymbolKey(name: string): boolean {
-  return name.toLowerCase() === "symbol";
+  return foldName(name) === "symbol";
+}
+
+/**
+ * A parameter name as a server comparing names without regard to case would see it: upper-cased first, so that
+ * "ſymbol" (U+017F, which Java's equalsIgnoreCase takes for an s) folds to "symbol" too.
+ */
+export function foldName(name: string): string {
+  return name.toUpperCase().toLowerCase();
 }

@@ -43,7 +43,9 @@ function hasValue(params: ReadonlyMap<string, string>, name: string): boolean {
 
 /**
  * The IP request weight this call will cost, as Binance documents it; null where Binance documents none.
- * - withSymbol/withoutSymbol: a non-empty `symbol` or `pair` counts as "with".
+ * - withSymbol/withoutSymbol: a non-empty `symbol` counts as "with", and so does a `pair` on COIN-M market data (its
+ *   tickers take one). Elsewhere Binance ignores `pair` (USDⓈ-M, COIN-M forceOrders) or it names several symbols
+ *   (COIN-M openOrders), so it must not make a 40-weight call count 1.
  * - byLimit: the first tier whose largest limit is >= `limit` (Binance's default limit when `limit` is absent
  *   or empty). A limit above every tier, or one that is not a plain non-negative integer, costs the heaviest
  *   tier: Binance rejects such requests, and over-counting is the safe side of a rate limiter.
@@ -53,7 +55,9 @@ export function requestWeight(endpoint: Endpoint, params: ReadonlyMap<string, st
   if (weight === null) return null;
   if (typeof weight === "number") return weight;
   if ("withSymbol" in weight) {
-    return hasValue(params, "symbol") || hasValue(params, "pair") ? weight.withSymbol : weight.withoutSymbol;
+    const pairCounts = endpoint.market === "cm" && endpoint.security === "NONE";
+    const one = hasValue(params, "symbol") || (pairCounts && hasValue(params, "pair"));
+    return one ? weight.withSymbol : weight.withoutSymbol;
   }
   const heaviest = weight.byLimit.reduce<number | null>(
     (max, [, tierWeight]) => (max === null || tierWeight > max ? tierWeight : max),

@@ -15,7 +15,7 @@ export type Security = "NONE" | "API_KEY" | "SIGNED";
 /**
  * Request weight (IP limit, X-MBX-USED-WEIGHT-*) as Binance documents it.
  * - a number: fixed weight;
- * - withSymbol/withoutSymbol: the weight depends on whether `symbol` (or `pair` on COIN-M) is sent;
+ * - withSymbol/withoutSymbol: the weight depends on whether `symbol` (or `pair` on COIN-M market data) is sent;
  * - byLimit: tiers of [largest `limit` in the tier, weight], checked in order, with Binance's default `limit`.
  */
 export type Weight =

@@ -24,6 +24,11 @@ export interface CallOrigin {
   /** The caller's budget per market and minute; null: the default (shared/rest/weight-ledger.ts). */
   readonly weightPerMinute: number | null;
   readonly replay: ReplayGuard | null;
+  /**
+   * Set on a lookup the gateway makes only to carry out a protective write (the order an algo cancel names by
+   * id): it may use the weight reserve as the write may, or the cancel could never go out once the rest is spent.
+   */
+  readonly forProtectiveWrite?: true;
 }
 
 /** The caller as refusals name it: "client 'bot'", "hook 'tv'", "user stream 'main'", "relay 'um'". */

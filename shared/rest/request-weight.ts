@@ -25,9 +25,9 @@ export function callWeight(request: WeighedRequest): number {
 }
 
 /**
- * Cancels (single, batch, all open orders, algo orders, countdownCancelAll), orders that can only shrink a
- * position (reduceOnly=true or closePosition=true; a batch only when every element is one), and listen-key
- * keepalives.
+ * Cancels (single, batch, all open orders, algo orders, countdownCancelAll armed with a countdownTime above 0),
+ * orders that can only shrink a position (reduceOnly=true or closePosition=true; a batch only when every element
+ * is one), and listen-key keepalives.
  */
 export function isProtective(request: WeighedRequest): boolean {
   const { method, path } = request;
@@ -35,9 +35,10 @@ export function isProtective(request: WeighedRequest): boolean {
   if (method === "PUT" && path.endsWith("/listenKey")) return true;
   if (method === "DELETE") return CANCEL_PATH.test(path);
   if (method !== "POST") return false;
-  if (path.endsWith("/countdownCancelAll")) return true;
   const params = paramsOf(request);
   const value = (name: string) => params.find(([n]) => n === name)?.[1];
+  // Arming or renewing the auto-cancel is; countdownTime=0 switches it off, which protects nothing.
+  if (path.endsWith("/countdownCancelAll")) return /^0*[1-9]\d*$/.test(value("countdownTime") ?? "");
   if (path.endsWith("/batchOrders")) return isProtectiveBatch(value("batchOrders"));
   if (!SINGLE_ORDER_PATH.test(path)) return false;
   return shrinksOnly(value);

@@ -7,6 +7,7 @@ import {
   readFoundAlgoOrder,
 } from "../../shared/auth/algo-order-scope.ts";
 import type { GatewayClient } from "../../shared/auth/clients.ts";
+import type { Param } from "../../shared/encoding/query.ts";
 
 const limited: GatewayClient = {
   name: "c",
@@ -111,5 +112,17 @@ describe("addressing the write by algoId", () => {
       query: [["algoId", "7"]],
       body: null,
     });
+  });
+
+  it("HOLE unicode-fold: drops an id whose name only Unicode case folding makes clientAlgoId", () => {
+    // U+0131 (dotless i) upper-cases to I, so a case-blind server would read "clientAlgo\u0131d" as clientAlgoId.
+    const sent = {
+      query: [
+        ["algoId", "7"],
+        ["clientAlgo\u0131d", "eth-order"],
+      ] as Param[],
+      body: null,
+    };
+    expect(addressByAlgoId(sent, "7")).toEqual({ query: [["algoId", "7"]], body: null });
   });
 });

@@ -92,6 +92,22 @@ describe("symbol allowlist", () => {
     expect(authorize(limited, batch, [["batchorders", '[{"symbol":"ETHUSDT"}]']]).ok).toBe(false);
   });
 
+  it("HOLE unicode-fold: checks the spellings that only Unicode case folding makes symbol or batchOrders", () => {
+    // U+017F (long s) upper-cases to S: a server comparing names without regard to case (Java's
+    // equalsIgnoreCase) reads "ſymbol" as "symbol" and "batchOrderſ" as "batchOrders".
+    const decoy: [string, string] = ["batchOrders", '[{"symbol":"BTCUSDT"}]'];
+    expect(
+      authorize(limited, order, [
+        ["symbol", "BTCUSDT"],
+        ["\u017Fymbol", "ETHUSDT"],
+      ]).ok,
+    ).toBe(false);
+    expect(authorize(limited, batch, [decoy, ["batchOrder\u017F", '[{"symbol":"ETHUSDT"}]']]).ok).toBe(false);
+    expect(
+      authorize(limited, batch, [["batchOrders", '[{"symbol":"BTCUSDT","\u017Fymbol":"ETHUSDT"}]']]).ok,
+    ).toBe(false);
+  });
+
   it("refuses account-wide trading calls, whatever symbol comes with them", () => {
     const denied = { ok: false, error: { kind: "symbol-denied", client: "c", denied: { kind: "account" } } };
     expect(authorize(limited, positionMode, [["dualSidePosition", "true"]])).toEqual(denied);

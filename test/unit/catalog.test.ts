@@ -416,6 +416,14 @@ describe("requestWeight", () => {
     expect(requestWeight(ticker, params())).toBe(40);
   });
 
+  it("does not count a `pair` where Binance ignores it or it names several symbols", () => {
+    // USDⓈ-M tickers take no pair: Binance answers (and weighs) every symbol.
+    expect(requestWeight(lookup("um", "GET", "/fapi/v1/ticker/24hr"), params({ pair: "BTCUSDT" }))).toBe(40);
+    expect(requestWeight(lookup("um", "GET", "/fapi/v1/openOrders"), params({ pair: "BTCUSDT" }))).toBe(40);
+    expect(requestWeight(lookup("cm", "GET", "/dapi/v1/forceOrders"), params({ pair: "BTCUSD" }))).toBe(50);
+    expect(requestWeight(lookup("cm", "GET", "/dapi/v1/openOrders"), params({ pair: "BTCUSD" }))).toBe(40);
+  });
+
   it("returns fixed weights as they are and null where Binance documents none", () => {
     expect(requestWeight(lookup("um", "GET", "/fapi/v3/account"), params())).toBe(5);
     expect(requestWeight(lookup("um", "POST", "/fapi/v1/order"), params())).toBe(0);

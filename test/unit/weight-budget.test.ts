@@ -38,11 +38,17 @@ describe("protective calls", () => {
   const batch = (elements: object[]) =>
     request("POST", "/fapi/v1/batchOrders", [], [["batchOrders", JSON.stringify(elements)]]);
 
-  it("are cancels of every kind and countdownCancelAll", () => {
+  it("are cancels of every kind and an armed countdownCancelAll", () => {
     for (const path of ["order", "batchOrders", "allOpenOrders", "algoOrder", "algoOpenOrders"])
       expect(isProtective(request("DELETE", `/fapi/v1/${path}`))).toBe(true);
     expect(isProtective(request("DELETE", "/dapi/v1/allOpenOrders"))).toBe(true);
-    expect(isProtective(request("POST", "/fapi/v1/countdownCancelAll"))).toBe(true);
+    const countdown = (time: string) =>
+      request("POST", "/fapi/v1/countdownCancelAll", [["countdownTime", time]]);
+    expect(isProtective(countdown("60000"))).toBe(true);
+    // Switching the auto-cancel off (0), or not saying, protects nothing.
+    expect(isProtective(countdown("0"))).toBe(false);
+    expect(isProtective(countdown("000"))).toBe(false);
+    expect(isProtective(request("POST", "/fapi/v1/countdownCancelAll"))).toBe(false);
     expect(isProtective(request("DELETE", "/fapi/v1/listenKey"))).toBe(false);
     // A keepalive keeps the account's user data stream (its fills) flowing.
     expect(isProtective(request("PUT", "/fapi/v1/listenKey"))).toBe(true);

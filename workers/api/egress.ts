@@ -100,7 +100,7 @@ export class BinanceEgress extends DurableObject<GatewayEnv> {
         caller: callerLabel(origin),
         budget: origin.weightPerMinute ?? limits.defaultPerCaller,
         weight: callWeight(request),
-        protective: isProtective(request),
+        protective: isProtective(request) || origin.forProtectiveWrite === true,
       },
       limits,
       Date.now(),

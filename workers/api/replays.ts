@@ -2,7 +2,8 @@
 // - The record is written before the call leaves. A write to storage holds the object's outgoing messages until it
 //   is durable (the output gate), so no order reaches Binance without its record.
 // - While the original is in flight, a copy waits for it (in memory); after it, a copy gets the stored outcome:
-//   status, headers and body, or the gateway's error.
+//   status, headers and body, or the gateway's error. A refusal that kept the write from going out (a back-off
+//   hold, the weight budget) is not kept: a copy sent later is the first attempt.
 // - A record still pending when the object restarted mid-call holds "outcome unknown" (naming the client order
 //   ids): the original's fate is not known, and sending the copy could make a second order.
 // Records live until their guard expires (at most recvWindow 60 s + the margin); expired ones are deleted at most
@@ -15,6 +16,15 @@ import type { ReplayGuard } from "../../shared/rest/replay-guard.ts";
 /** Binance's answers to writes are a few KB; a larger one is not kept (a SQLite row holds at most 2 MB). */
 const MAX_STORED_BODY = 1_048_576;
 const PRUNE_EVERY_MS = 1000;
+/**
+ * The egress object's own refusals: the write was not sent (or only an attempt Binance refused for its
+ * timestamp), so a copy sent once the hold or the minute is over is the first to run, not a second one.
+ */
+const NOT_EXECUTED: ReadonlySet<GatewayErrorReason["kind"]> = new Set([
+  "upstream-banned",
+  "weight-budget",
+  "gateway-misconfigured",
+]);
 
 type StoredOutcome =
   | {
@@ -81,7 +91,9 @@ export class ReplayStore {
   }
 
   #complete(guard: ReplayGuard, reply: EgressReply): void {
-    if (reply.kind === "error") {
+    if (reply.kind === "error" && NOT_EXECUTED.has(reply.reason.kind)) {
+      this.#sql.exec("DELETE FROM replays WHERE key = ?", guard.key);
+    } else if (reply.kind === "error") {
       this.#write(guard, reply, null);
     } else if (reply.body.byteLength <= MAX_STORED_BODY) {
       const { body, ...outcome } = reply;

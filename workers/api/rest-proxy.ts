@@ -9,6 +9,7 @@ import type { HttpMethod } from "../../shared/catalog/types.ts";
 import type { CallOrigin } from "../../shared/rest/egress-reply.ts";
 import { prepareUpstream } from "../../shared/rest/prepare.ts";
 import { replayGuardFor } from "../../shared/rest/replay-guard.ts";
+import { isProtective } from "../../shared/rest/request-weight.ts";
 import { resolveRoute } from "../../shared/rest/route.ts";
 import { clientOrderIdsOf, type UpstreamRequest } from "../../shared/rest/upstream-request.ts";
 import type { GatewayEnv } from "../env.ts";
@@ -91,7 +92,11 @@ export async function proxyRest(
       ? await resolveAlgoOrder(caller.client, access.value.lookup, upstream.value, (lookup) =>
           sendThroughEgress(env, options, lookup, {
             timeoutMs: timeoutFor(request, options, "GET"),
-            origin: { ...origin, replay: null },
+            origin: {
+              ...origin,
+              replay: null,
+              forProtectiveWrite: isProtective(upstream.value) || undefined,
+            },
           }),
         )
       : upstream.value;
