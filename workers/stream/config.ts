@@ -22,6 +22,8 @@ export interface RelayOptions {
   readonly maxClients: number;
   /** Sockets one credential (or, on a public relay, one IP address) may hold open at once. */
   readonly maxClientsPerCaller: number;
+  /** Sockets all anonymous clients of a public relay may hold together (addresses are cheap to come by). */
+  readonly maxPublicClients: number;
   readonly maxStreamsPerClient: number;
   /** Distinct streams the relay holds upstream for one market, whoever asked for them. */
   readonly maxUpstreamStreams: number;
@@ -62,6 +64,7 @@ export function readRelayOptions(env: GatewayEnv): Result<RelayOptions, string> 
     ["idleCloseMs", "RELAY_IDLE_CLOSE_MS", 60_000, 0, 3_600_000],
     ["maxClients", "RELAY_MAX_CLIENTS", 10_000, 1, 32_000],
     ["maxClientsPerCaller", "RELAY_MAX_CLIENTS_PER_CALLER", 1000, 1, 32_000],
+    ["maxPublicClients", "RELAY_MAX_PUBLIC_CLIENTS", 5000, 1, 32_000],
     ["maxStreamsPerClient", "RELAY_MAX_STREAMS_PER_CLIENT", 1024, 1, 1024],
     ["maxUpstreamStreams", "RELAY_MAX_UPSTREAM_STREAMS", 4096, 1, 65_536],
     ["maxStreamsPerCaller", "RELAY_MAX_STREAMS_PER_CALLER", 1024, 1, 65_536],
