@@ -1,9 +1,12 @@
 // One WebSocket to a Binance stream server (always combined mode, so every data frame names its stream).
 // It owns what Binance holds against a connection: control messages are coalesced (a subscribe and an
-// unsubscribe of the same stream cancel out), batched (up to 200 streams per message), paced under Binance's
-// 10-messages-per-second limit, and unsubscribes go before subscribes so a full connection never holds more than
-// its 1024 streams. Acknowledgements mark streams live; a refused batch is split until the one refused stream is
-// found and reported; LIST_SUBSCRIPTIONS probes check that the server still holds what the relay thinks it holds.
+// unsubscribe of the same stream cancel out), batched (up to 200 streams per message) and paced under Binance's
+// 10-messages-per-second limit. The pool counts unsubscribes not yet answered against a connection's 1024
+// streams, so the order of the queue is free: a probe goes first (its answer time must measure the server, not
+// this queue), then unsubscribes, but never two running while a subscribe waits, so one caller letting go of its
+// streams one by one cannot hold up everyone's subscribes and probes (the pool would take the connection for
+// dead). Acknowledgements mark streams live; a refused batch is split until the one refused stream is found and
+// reported; LIST_SUBSCRIPTIONS probes check that the server still holds what the relay thinks it holds.
 // Liveness is judged by the pool from the timestamps kept here: Workers cannot send ping frames (workerd
 // answers Binance's pings by itself).
 
@@ -55,6 +58,7 @@ export class UpstreamConnection {
   readonly #window: SendWindow;
   #flushTimer: ReturnType<typeof setTimeout> | null = null;
   #readyAnnounced = false;
+  #lastSent: InFlight["kind"] | null = null;
   readonly #handlers: ConnectionHandlers;
 
   constructor(id: number, url: string, messagesPerSecond: number, handlers: ConnectionHandlers) {
@@ -242,20 +246,21 @@ export class UpstreamConnection {
     this.#flush();
   }
 
-  /** The next control message: unsubscribes first, then split batches, subscribes, and the probe last. */
+  /** The next control message: the probe, then unsubscribes and subscribes in turn (see the header). */
   #next(): InFlight | null {
-    if (this.#toUnsubscribe.size > 0) return { kind: "unsubscribe", streams: take(this.#toUnsubscribe) };
+    if (this.#probeQueued) {
+      this.#probeQueued = false;
+      return { kind: "probe", streams: [] };
+    }
+    const unsubscribe = (): InFlight => ({ kind: "unsubscribe", streams: take(this.#toUnsubscribe) });
+    if (this.#toUnsubscribe.size > 0 && this.#lastSent !== "unsubscribe") return unsubscribe();
     while (this.#batches.length > 0) {
       const batch = this.#batches.shift();
       const streams = batch?.streams.filter((stream) => this.#wanted.has(stream)) ?? [];
       if (streams.length > 0) return { kind: "subscribe", streams };
     }
     if (this.#toSubscribe.size > 0) return { kind: "subscribe", streams: take(this.#toSubscribe) };
-    if (this.#probeQueued) {
-      this.#probeQueued = false;
-      return { kind: "probe", streams: [] };
-    }
-    return null;
+    return this.#toUnsubscribe.size > 0 ? unsubscribe() : null;
   }
 
   #flush(): void {
@@ -274,6 +279,7 @@ export class UpstreamConnection {
       if (request === null) return;
       const id = String(this.#nextId++);
       this.#inFlight.set(id, request);
+      this.#lastSent = request.kind;
       const message =
         request.kind === "probe"
           ? `{"method":"LIST_SUBSCRIPTIONS","id":${id}}`
