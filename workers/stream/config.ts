@@ -33,6 +33,11 @@ export interface RelayOptions {
   readonly maxPublicStreams: number;
   /** Bytes a client may leave unread (the socket's send buffer) before it is closed as too slow. */
   readonly maxClientBacklogBytes: number;
+  /**
+   * The same for all the sockets of one credential (of every anonymous client together), counting sockets
+   * closed as too slow until they are gone: what was queued for them stays in the relay's memory until then.
+   */
+  readonly maxCallerBacklogBytes: number;
   /** Age at which the market's listing (exchangeInfo) is read again. */
   readonly symbolsRefreshMs: number;
   readonly maxClientMessagesPerSecond: number;
@@ -70,6 +75,7 @@ export function readRelayOptions(env: GatewayEnv): Result<RelayOptions, string> 
     ["maxStreamsPerCaller", "RELAY_MAX_STREAMS_PER_CALLER", 1024, 1, 65_536],
     ["maxPublicStreams", "RELAY_MAX_PUBLIC_STREAMS", 256, 1, 65_536],
     ["maxClientBacklogBytes", "RELAY_MAX_CLIENT_BACKLOG_BYTES", 4_194_304, 65_536, 134_217_728],
+    ["maxCallerBacklogBytes", "RELAY_MAX_CALLER_BACKLOG_BYTES", 8_388_608, 65_536, 1_073_741_824],
     ["symbolsRefreshMs", "RELAY_SYMBOLS_REFRESH_MS", 600_000, 1000, 86_400_000],
     ["maxClientMessagesPerSecond", "RELAY_MAX_CLIENT_MESSAGES_PER_SECOND", 10, 1, 1000],
     ["maxMessageBytes", "RELAY_MAX_MESSAGE_BYTES", 65_536, 256, 1_048_576],

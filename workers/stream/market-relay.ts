@@ -143,6 +143,8 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     const tags = share === PUBLIC_SHARE ? [callerTag, PUBLIC_TAG] : [callerTag];
     if (share === PUBLIC_SHARE && this.ctx.getWebSockets(PUBLIC_TAG).length >= options.maxPublicClients)
       return refuse(429, `anonymous clients together hold at most ${options.maxPublicClients} connections`);
+    if (this.#clients.overBacklog(share, () => new Set(this.ctx.getWebSockets())))
+      return refuse(429, `this caller's sockets leave over ${options.maxCallerBacklogBytes} bytes unread`);
     const bad =
       tooMany(streams.length, options.maxStreamsPerClient) ??
       invalidStreams(market, marketStreams, options.maxStreamsPerClient) ??
@@ -265,13 +267,14 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
   readonly #carried = (stream: string): boolean => this.#clients.isSubscribed(stream);
 
   /**
-   * A client more than maxClientBacklogBytes behind is closed (4008) and dropped at once, so nothing more
-   * queues for it (what is queued is freed when the peer reads or goes away). Unsubscribes wait for the fan-out.
+   * A client too far behind (itself, or its caller's sockets together) is closed (4008) and dropped at once, so
+   * nothing more queues for it (what is queued is freed when the peer reads or goes away, and counts against its
+   * caller until then). Unsubscribes wait for the fan-out.
    */
-  #tooSlow(client: RelayClient, maxBytes: number): void {
+  #tooSlow(client: RelayClient, reason: string): void {
     const gone = this.#clients.delete(client.ws);
     this.#log.log("warn", "client too slow", { market: this.#market, backlog: client.ws.bufferedAmount });
-    client.ws.close(4008, `client too slow: over ${maxBytes} bytes unread`);
+    client.ws.close(4008, reason);
     queueMicrotask(() => this.#unsubscribeUpstream(gone));
   }
 
@@ -287,10 +290,12 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
   override webSocketClose(ws: WebSocket, code: number, reason: string): void {
     answerClose(ws, code, reason);
     this.#unsubscribeUpstream(this.#clients.delete(ws));
+    this.#clients.released(ws);
   }
 
   override webSocketError(ws: WebSocket): void {
     this.#unsubscribeUpstream(this.#clients.delete(ws));
+    this.#clients.released(ws);
   }
 
   /**
@@ -330,8 +335,15 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     this.#market = market;
     this.#options = options.value;
     this.#storage.setMarket(market);
-    const { maxClientBacklogBytes: maxBytes } = options.value;
-    this.#clients.watchBacklog(maxBytes, (client) => this.#tooSlow(client, maxBytes));
+    const { maxClientBacklogBytes: perClient, maxCallerBacklogBytes: perCaller } = options.value;
+    this.#clients.watchBacklog({ perClient, perCaller }, (client, bound) =>
+      this.#tooSlow(
+        client,
+        bound === "client"
+          ? `client too slow: over ${perClient} bytes unread`
+          : `client too slow: its caller's sockets are over ${perCaller} bytes unread`,
+      ),
+    );
     this.#allowance = new StreamAllowance(this.env, market, options.value, this.#clients.shares, this.#log);
     this.#pool = new UpstreamPool(market, options.value, {
       forward: (stream, text) => this.#clients.forward(stream, text),
