@@ -12,7 +12,12 @@
 
 import { readUpstreamFrame } from "../../shared/streams/frames.ts";
 import { SendWindow } from "../../shared/streams/send-window.ts";
-import { recordFrame, resetFrames } from "../../shared/streams/upstream-health.ts";
+import {
+  type FrameRecord,
+  type LinkStats,
+  patternOf,
+  recordFrame,
+} from "../../shared/streams/upstream-health.ts";
 import { answerClose } from "./socket-close.ts";
 
 export interface ConnectionHandlers {
@@ -41,8 +46,11 @@ export class UpstreamConnection {
   state: "connecting" | "open" | "closed" = "connecting";
   /** Streams the server acknowledged, with the time of the acknowledgement. */
   readonly subscribed = new Map<string, number>();
-  /** What the pool judges health by (see unhealthyReason). */
-  readonly stats = { probeSentAt: null as number | null, dataFrames: 0, longestGapMs: 0, lastDataAt: 0 };
+  #probeSentAt: number | null = null;
+  /** When the latest data frame arrived (0 before any). */
+  lastDataAt = 0;
+  /** Each wanted stream's frames: the patterns health is judged by (see patternOf). */
+  readonly #frames = new Map<string, FrameRecord>();
   /** Streams found missing by a probe and subscribed again. */
   readonly #lost = new Set<string>();
   lastProbeAnsweredAt = 0;
@@ -104,6 +112,15 @@ export class UpstreamConnection {
     }
   }
 
+  /** What the pool judges health by (see unhealthyReason). */
+  get stats(): LinkStats {
+    return {
+      probeSentAt: this.#probeSentAt,
+      lastDataAt: this.lastDataAt,
+      ...patternOf(this.#frames.values()),
+    };
+  }
+
   get wanted(): ReadonlySet<string> {
     return this.#wanted;
   }
@@ -135,15 +152,15 @@ export class UpstreamConnection {
 
   remove(stream: string): void {
     if (!this.#wanted.delete(stream)) return;
-    resetFrames(this.stats);
+    this.#frames.delete(stream);
     if (!this.#toSubscribe.delete(stream)) this.#toUnsubscribe.add(stream);
     this.subscribed.delete(stream);
     this.#flush();
   }
 
   probe(now: number): void {
-    if (this.stats.probeSentAt !== null || this.state !== "open") return;
-    this.stats.probeSentAt = now;
+    if (this.#probeSentAt !== null || this.state !== "open") return;
+    this.#probeSentAt = now;
     this.#probeQueued = true;
     this.#flush();
   }
@@ -173,7 +190,13 @@ export class UpstreamConnection {
     if (frame.kind === "data") {
       // Frames of a stream being unsubscribed may still arrive; they are not this connection's data any more.
       if (!this.#wanted.has(frame.stream)) return;
-      recordFrame(this.stats, now);
+      let record = this.#frames.get(frame.stream);
+      if (record === undefined) {
+        record = { dataFrames: 0, longestGapMs: 0, lastDataAt: 0 };
+        this.#frames.set(frame.stream, record);
+      }
+      recordFrame(record, now);
+      this.lastDataAt = now;
 
       this.#handlers.onData(this, frame.stream, data, now);
       return;
@@ -194,7 +217,7 @@ export class UpstreamConnection {
       if (fresh.length > 0) this.#handlers.onAcked(this, fresh, false);
       if (again.length > 0) this.#handlers.onAcked(this, again, true);
     } else if (request.kind === "probe") {
-      this.stats.probeSentAt = null;
+      this.#probeSentAt = null;
       this.lastProbeAnsweredAt = now;
       this.#repairFrom(frame.streams ?? []);
     }
