@@ -2,11 +2,15 @@
 // what the connection delivers, against the other connections carrying the same streams:
 // - a LIST_SUBSCRIPTIONS probe left unanswered: the connection is dead even if TCP has not noticed;
 // - lagging: an event another connection delivered more than staleMs ago never came over this one;
-// - stalled: a steady connection (20 frames on record, none more than staleMs / 3 apart) while nothing came on
-//   any connection of its set for staleMs: every lane stopped at once, so there is no twin to lag behind. This
-//   is noticed staleMs after the set's last frame (the pool wakes at that deadline) instead of after silenceMs.
-// - silent: nothing for silenceMs, and for ten times the longest pause between its frames so far, on a
-//   connection that has delivered at least 20 frames since it opened or last dropped a stream.
+// - stalled: a steady connection (a stream with 20 frames on record, none more than staleMs / 3 apart) while
+//   nothing came on any connection of its set for staleMs: every lane stopped at once, so there is no twin to lag
+//   behind. This is noticed staleMs after the set's last frame (the pool wakes at that deadline) instead of after
+//   silenceMs.
+// - silent: nothing for silenceMs, and for ten times the longest pause of its steadiest stream, on a connection
+//   with a stream that has delivered at least 20 frames.
+// Patterns are kept per stream (patternOf): a stream dropped takes its own pattern with it, so the steady stream
+// of a set that goes quiet once it is dropped raises no alarm, while another caller dropping streams of its own,
+// however often, leaves the patterns that a stall is judged by alone.
 // A quiet market is not a fault: a connection carrying bursty or rare streams (liquidations) has long pauses on
 // record, so only the slow silent rule applies to it, and one with too few frames has no pattern to break. A
 // steady stream (aggTrade of a major symbol, markPrice@1s) that stops is caught. Lanes share a pattern, so a
@@ -16,7 +20,7 @@
 
 export interface LinkStats {
   readonly probeSentAt: number | null;
-  /** Data frames since the connection opened or last dropped a stream. */
+  /** Data frames of the connection's steadiest stream (see patternOf). */
   readonly dataFrames: number;
   /** The longest pause between two of those frames. */
   readonly longestGapMs: number;
@@ -24,7 +28,8 @@ export interface LinkStats {
   readonly lastDataAt: number;
 }
 
-type FrameRecord = { dataFrames: number; longestGapMs: number; lastDataAt: number };
+/** One stream's frames on one connection. */
+export type FrameRecord = { dataFrames: number; longestGapMs: number; lastDataAt: number };
 
 export function recordFrame(stats: FrameRecord, now: number): void {
   if (stats.dataFrames > 0) stats.longestGapMs = Math.max(stats.longestGapMs, now - stats.lastDataAt);
@@ -32,10 +37,23 @@ export function recordFrame(stats: FrameRecord, now: number): void {
   stats.lastDataAt = now;
 }
 
-/** Forgets the pattern (a stream was dropped, so the connection's frames will look different). */
-export function resetFrames(stats: FrameRecord): void {
-  stats.dataFrames = 0;
-  stats.longestGapMs = 0;
+/**
+ * The pattern a connection is judged by: that of its steadiest stream with enough frames on record (the
+ * shortest longest pause), or else of the stream with the most frames (too few for any rule).
+ */
+export function patternOf(records: Iterable<FrameRecord>): { dataFrames: number; longestGapMs: number } {
+  let best: FrameRecord | null = null;
+  for (const record of records) {
+    const ready = record.dataFrames >= SILENCE_MIN_FRAMES;
+    const bestReady = best !== null && best.dataFrames >= SILENCE_MIN_FRAMES;
+    if (
+      best === null ||
+      (ready && (!bestReady || record.longestGapMs < best.longestGapMs)) ||
+      (!ready && !bestReady && record.dataFrames > best.dataFrames)
+    )
+      best = record;
+  }
+  return { dataFrames: best?.dataFrames ?? 0, longestGapMs: best?.longestGapMs ?? 0 };
 }
 
 export interface HealthOptions {

@@ -3,8 +3,8 @@ import { GapTracker } from "../../shared/streams/gap-tracker.ts";
 import {
   type LinkStats,
   nextQuietDeadline,
+  patternOf,
   recordFrame,
-  resetFrames,
   unhealthyReason,
 } from "../../shared/streams/upstream-health.ts";
 
@@ -89,11 +89,18 @@ describe("judging an upstream connection", () => {
     expect(unhealthyReason(after([...nineteen, 1900]), alone, 1900 + 10_000, OPTIONS)).toBe("stalled");
   });
 
-  it("forgets the pattern when a stream is dropped", () => {
-    const stats = after(Array.from({ length: 100 }, (_, i) => i * 100));
-    resetFrames(stats);
-    expect(unhealthyReason(stats, alone, 1_000_000, OPTIONS)).toBeNull();
-    expect(nextQuietDeadline(stats, 0, OPTIONS)).toBeNull();
+  it("judges a connection by its steadiest stream's pattern, which goes when that stream is dropped", () => {
+    const depth = after(Array.from({ length: 100 }, (_, i) => i * 100));
+    const liquidations = after([0, 60_000, 120_000]);
+    const klines = after(Array.from({ length: 40 }, (_, i) => i * 2000));
+    expect(patternOf([liquidations, klines, depth])).toEqual({ dataFrames: 100, longestGapMs: 100 });
+    // Dropped, the depth stream takes its pattern with it: the klines' is the steadiest left.
+    expect(patternOf([liquidations, klines])).toEqual({ dataFrames: 40, longestGapMs: 2000 });
+    // With no stream 20 frames long, no rule applies.
+    const left = { probeSentAt: null, lastDataAt: 120_000, ...patternOf([liquidations]) };
+    expect(unhealthyReason(left, alone, 1_000_000, OPTIONS)).toBeNull();
+    expect(nextQuietDeadline(left, 0, OPTIONS)).toBeNull();
+    expect(patternOf([])).toEqual({ dataFrames: 0, longestGapMs: 0 });
   });
 });
 

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import {
   type ClientAttachment,
+  type LagBound,
   type RelayClient,
   RelayClients,
   type SubscriptionStore,
@@ -37,11 +38,13 @@ const memoryStore = (): SubscriptionStore => {
   };
 };
 
-function setUp(maxBytes: number) {
+function setUp(maxBytes: number, perCaller = Number.POSITIVE_INFINITY) {
   const clients = new RelayClients(memoryStore(), { counted: (stream) => stream.includes("@") });
   const lagging: RelayClient[] = [];
-  clients.watchBacklog(maxBytes, (client) => {
+  const bounds: LagBound[] = [];
+  clients.watchBacklog({ perClient: maxBytes, perCaller }, (client, bound) => {
     lagging.push(client);
+    bounds.push(bound);
     clients.delete(client.ws);
   });
   const add = (socket: FakeSocket, streams: string[], share = "client:a") => {
@@ -55,7 +58,7 @@ function setUp(maxBytes: number) {
     clients.add(socket as unknown as WebSocket, state, streams);
     return socket;
   };
-  return { clients, lagging, add };
+  return { clients, lagging, bounds, add };
 }
 
 const FRAME = `{"stream":"btcusdt@aggTrade","data":{"e":"aggTrade","p":"1"}}`;
@@ -96,6 +99,47 @@ describe("fan-out and slow readers", () => {
     clients.watch(client);
     clients.watch(client);
     expect(lagging).toHaveLength(1);
+  });
+});
+
+describe("a caller's sockets together", () => {
+  // Each raw payload is 25 bytes. The bound per socket is out of reach here; the caller's is 100 bytes.
+  it("hand over the caller's socket furthest behind once they pass the caller's bound, and no one else", () => {
+    const { clients, lagging, bounds, add } = setUp(1e9, 100);
+    const furthest = add(new FakeSocket(2), ["btcusdt@aggTrade"]);
+    const behind = add(new FakeSocket(1), ["btcusdt@aggTrade"]);
+    const reading = add(new FakeSocket(0), ["btcusdt@aggTrade"]);
+    const other = add(new FakeSocket(2), ["btcusdt@aggTrade"], "client:b");
+    clients.forward("btcusdt@aggTrade", FRAME);
+    expect(lagging).toEqual([]);
+    // 100 + 50 bytes behind together: the one 100 behind goes, and 50 is within the bound. Another caller just
+    // as far behind as the first is alone within its own.
+    clients.forward("btcusdt@aggTrade", FRAME);
+    expect(lagging.map((client) => client.ws)).toEqual([furthest]);
+    expect(bounds).toEqual(["caller"]);
+    clients.forward("btcusdt@aggTrade", FRAME);
+    expect([behind, reading, other].map((socket) => socket.sent.length)).toEqual([3, 3, 3]);
+  });
+
+  it("go on counting a socket closed as too slow until its close completes, refusing the caller more", () => {
+    const { clients, add } = setUp(60, 100);
+    const slow = [add(new FakeSocket(1), ["btcusdt@aggTrade"]), add(new FakeSocket(1), ["btcusdt@aggTrade"])];
+    for (let i = 0; i < 3; i++) clients.forward("btcusdt@aggTrade", FRAME);
+    // Each was closed at 75 bytes behind, and still holds them: 150 bytes for a caller allowed 100.
+    expect(clients.size).toBe(0);
+    const live = () => new Set(slow as unknown as WebSocket[]);
+    expect(clients.overBacklog("client:a", live)).toBe(true);
+    expect(clients.overBacklog("client:b", live)).toBe(false);
+    clients.released(slow[0] as unknown as WebSocket);
+    expect(clients.overBacklog("client:a", live)).toBe(false);
+    // A socket the runtime no longer lists is gone too, close event or not.
+    const third = add(new FakeSocket(1), ["btcusdt@aggTrade"]);
+    const fourth = add(new FakeSocket(1), ["btcusdt@aggTrade"]);
+    for (let i = 0; i < 3; i++) clients.forward("btcusdt@aggTrade", FRAME);
+    expect(clients.overBacklog("client:a", () => new Set([...live(), third as unknown as WebSocket]))).toBe(
+      true,
+    );
+    expect(clients.overBacklog("client:a", () => new Set([fourth as unknown as WebSocket]))).toBe(false);
   });
 });
 

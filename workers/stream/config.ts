@@ -22,6 +22,8 @@ export interface RelayOptions {
   readonly maxClients: number;
   /** Sockets one credential (or, on a public relay, one IP address) may hold open at once. */
   readonly maxClientsPerCaller: number;
+  /** Sockets all anonymous clients of a public relay may hold together (addresses are cheap to come by). */
+  readonly maxPublicClients: number;
   readonly maxStreamsPerClient: number;
   /** Distinct streams the relay holds upstream for one market, whoever asked for them. */
   readonly maxUpstreamStreams: number;
@@ -31,6 +33,11 @@ export interface RelayOptions {
   readonly maxPublicStreams: number;
   /** Bytes a client may leave unread (the socket's send buffer) before it is closed as too slow. */
   readonly maxClientBacklogBytes: number;
+  /**
+   * The same for all the sockets of one credential (of every anonymous client together), counting sockets
+   * closed as too slow until they are gone: what was queued for them stays in the relay's memory until then.
+   */
+  readonly maxCallerBacklogBytes: number;
   /** Age at which the market's listing (exchangeInfo) is read again. */
   readonly symbolsRefreshMs: number;
   readonly maxClientMessagesPerSecond: number;
@@ -62,11 +69,13 @@ export function readRelayOptions(env: GatewayEnv): Result<RelayOptions, string> 
     ["idleCloseMs", "RELAY_IDLE_CLOSE_MS", 60_000, 0, 3_600_000],
     ["maxClients", "RELAY_MAX_CLIENTS", 10_000, 1, 32_000],
     ["maxClientsPerCaller", "RELAY_MAX_CLIENTS_PER_CALLER", 1000, 1, 32_000],
+    ["maxPublicClients", "RELAY_MAX_PUBLIC_CLIENTS", 5000, 1, 32_000],
     ["maxStreamsPerClient", "RELAY_MAX_STREAMS_PER_CLIENT", 1024, 1, 1024],
     ["maxUpstreamStreams", "RELAY_MAX_UPSTREAM_STREAMS", 4096, 1, 65_536],
     ["maxStreamsPerCaller", "RELAY_MAX_STREAMS_PER_CALLER", 1024, 1, 65_536],
     ["maxPublicStreams", "RELAY_MAX_PUBLIC_STREAMS", 256, 1, 65_536],
     ["maxClientBacklogBytes", "RELAY_MAX_CLIENT_BACKLOG_BYTES", 4_194_304, 65_536, 134_217_728],
+    ["maxCallerBacklogBytes", "RELAY_MAX_CALLER_BACKLOG_BYTES", 8_388_608, 65_536, 1_073_741_824],
     ["symbolsRefreshMs", "RELAY_SYMBOLS_REFRESH_MS", 600_000, 1000, 86_400_000],
     ["maxClientMessagesPerSecond", "RELAY_MAX_CLIENT_MESSAGES_PER_SECOND", 10, 1, 1000],
     ["maxMessageBytes", "RELAY_MAX_MESSAGE_BYTES", 65_536, 256, 1_048_576],

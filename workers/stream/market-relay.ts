@@ -13,7 +13,7 @@ import { looksLikeListenKey } from "../../shared/auth/relay-key.ts";
 import type { Market } from "../../shared/catalog/types.ts";
 import { errorMessage, parseClientMessage, resultMessage } from "../../shared/streams/client-protocol.ts";
 import { ADMISSION_HEADER, decodeAdmission } from "../../shared/streams/relay-connect.ts";
-import { shareOf } from "../../shared/streams/stream-shares.ts";
+import { PUBLIC_SHARE, shareOf } from "../../shared/streams/stream-shares.ts";
 import type { GatewayEnv } from "../env.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { AlarmClock } from "./alarm-clock.ts";
@@ -31,6 +31,9 @@ import { StreamAllowance } from "./stream-allowance.ts";
 import { invalidStreams } from "./stream-check.ts";
 import { UpstreamPool } from "./upstream-pool.ts";
 import { UserFeeds } from "./user-feeds.ts";
+
+/** The tag every anonymous socket of a public relay carries besides its address's (sockets take up to 10 tags). */
+const PUBLIC_TAG = "public";
 
 export class MarketRelay extends DurableObject<GatewayEnv> {
   readonly #log: Logger;
@@ -134,12 +137,19 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     const callerTag = `caller:${admission.caller}`.slice(0, 256);
     if (this.ctx.getWebSockets(callerTag).length >= options.maxClientsPerCaller)
       return refuse(429, `at most ${options.maxClientsPerCaller} connections per caller`);
+    const share = shareOf(admission.caller);
+    // Anonymous sockets are limited per address, and all together too: addresses cost an attacker nothing, so
+    // per address alone they could fill the relay and lock every credential out.
+    const tags = share === PUBLIC_SHARE ? [callerTag, PUBLIC_TAG] : [callerTag];
+    if (share === PUBLIC_SHARE && this.ctx.getWebSockets(PUBLIC_TAG).length >= options.maxPublicClients)
+      return refuse(429, `anonymous clients together hold at most ${options.maxPublicClients} connections`);
+    if (this.#clients.overBacklog(share, () => new Set(this.ctx.getWebSockets())))
+      return refuse(429, `this caller's sockets leave over ${options.maxCallerBacklogBytes} bytes unread`);
     const bad =
       tooMany(streams.length, options.maxStreamsPerClient) ??
       invalidStreams(market, marketStreams, options.maxStreamsPerClient) ??
       this.#upstreamRoom(marketStreams, options);
     if (bad !== null) return refuse(400, bad);
-    const share = shareOf(admission.caller);
     const refusal = unlisted ?? this.#allowance?.share(share, marketStreams);
     if (refusal) return refuse(refusal.status, refusal.msg);
     const pair = new WebSocketPair();
@@ -153,7 +163,7 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
       ...(admission.keyOnly ? { keyOnly: true } : {}),
       share,
     };
-    this.ctx.acceptWebSocket(server, [callerTag]);
+    this.ctx.acceptWebSocket(server, tags);
     this.#subscribeUpstream(this.#clients.add(server, state, streams));
     const headers = admission.protocol ? { "Sec-WebSocket-Protocol": admission.protocol } : undefined;
     return new Response(null, { status: 101, webSocket: client, headers });
@@ -175,6 +185,8 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     const next = previous.then(async () => {
       send(client, await this.#reply(client, message, meter === "over", options));
       this.#clients.watch(client);
+      // An UNSUBSCRIBE of its last key leaves a key-only socket no credential: it is closed as on revocation.
+      this.#closeIfKeyless(client, "no listen key held");
     });
     this.#chains.set(
       ws,
@@ -255,13 +267,14 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
   readonly #carried = (stream: string): boolean => this.#clients.isSubscribed(stream);
 
   /**
-   * A client more than maxClientBacklogBytes behind is closed (4008) and dropped at once, so nothing more
-   * queues for it (what is queued is freed when the peer reads or goes away). Unsubscribes wait for the fan-out.
+   * A client too far behind (itself, or its caller's sockets together) is closed (4008) and dropped at once, so
+   * nothing more queues for it (what is queued is freed when the peer reads or goes away, and counts against its
+   * caller until then). Unsubscribes wait for the fan-out.
    */
-  #tooSlow(client: RelayClient, maxBytes: number): void {
+  #tooSlow(client: RelayClient, reason: string): void {
     const gone = this.#clients.delete(client.ws);
     this.#log.log("warn", "client too slow", { market: this.#market, backlog: client.ws.bufferedAmount });
-    client.ws.close(4008, `client too slow: over ${maxBytes} bytes unread`);
+    client.ws.close(4008, reason);
     queueMicrotask(() => this.#unsubscribeUpstream(gone));
   }
 
@@ -277,10 +290,12 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
   override webSocketClose(ws: WebSocket, code: number, reason: string): void {
     answerClose(ws, code, reason);
     this.#unsubscribeUpstream(this.#clients.delete(ws));
+    this.#clients.released(ws);
   }
 
   override webSocketError(ws: WebSocket): void {
     this.#unsubscribeUpstream(this.#clients.delete(ws));
+    this.#clients.released(ws);
   }
 
   /**
@@ -320,8 +335,15 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     this.#market = market;
     this.#options = options.value;
     this.#storage.setMarket(market);
-    const { maxClientBacklogBytes: maxBytes } = options.value;
-    this.#clients.watchBacklog(maxBytes, (client) => this.#tooSlow(client, maxBytes));
+    const { maxClientBacklogBytes: perClient, maxCallerBacklogBytes: perCaller } = options.value;
+    this.#clients.watchBacklog({ perClient, perCaller }, (client, bound) =>
+      this.#tooSlow(
+        client,
+        bound === "client"
+          ? `client too slow: over ${perClient} bytes unread`
+          : `client too slow: its caller's sockets are over ${perCaller} bytes unread`,
+      ),
+    );
     this.#allowance = new StreamAllowance(this.env, market, options.value, this.#clients.shares, this.#log);
     this.#pool = new UpstreamPool(market, options.value, {
       forward: (stream, text) => this.#clients.forward(stream, text),
@@ -348,10 +370,13 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
    * when it holds none any more (its credential is gone).
    */
   #keyEnded(key: string): void {
-    for (const client of this.#clients.drop(key)) {
-      if (client.state.keyOnly === true && !client.streams.some(looksLikeListenKey))
-        client.ws.close(4401, "listen key ended");
-    }
+    for (const client of this.#clients.drop(key)) this.#closeIfKeyless(client, "listen key ended");
+  }
+
+  #closeIfKeyless(client: RelayClient, reason: string): void {
+    if (client.state.keyOnly !== true || client.streams.some(looksLikeListenKey)) return;
+    if (this.#clients.get(client.ws) !== client) return;
+    client.ws.close(4401, reason);
   }
 
   /** Binance refused a stream: its clients get Binance's error for it and lose the subscription. */

@@ -3,8 +3,10 @@
 // (up to 1024 names, beyond the 16 KiB an attachment may hold) are kept in the object's SQLite through a
 // SubscriptionStore, so both survive hibernation and eviction and the index is rebuilt when the object starts.
 // The index also keeps each caller's share of distinct streams (stream-shares.ts), and fan-out watches each
-// socket's send buffer: a client that falls too far behind is handed to `lagging` instead of growing it further.
+// socket's send buffer: a client that falls too far behind, or whose caller's sockets together are too far
+// behind (backlog-ledger.ts), is handed to `lagging` instead of growing it further.
 
+import { BacklogLedger } from "../../shared/streams/backlog-ledger.ts";
 import { payloadOf } from "../../shared/streams/frames.ts";
 import { PUBLIC_SHARE, ShareLedger } from "../../shared/streams/stream-shares.ts";
 import { eventTypeOf } from "../../shared/streams/user-data.ts";
@@ -38,6 +40,15 @@ export interface RelayClient {
   readonly sentAt: number[];
 }
 
+/** Bytes one socket, and the sockets of one share together, may leave unread. */
+export interface BacklogBounds {
+  readonly perClient: number;
+  readonly perCaller: number;
+}
+
+/** Which bound a client was handed over for. */
+export type LagBound = "client" | "caller";
+
 export interface ClientsOptions {
   /** Whether a subscription counts against its caller's share (market streams do, listen keys do not). */
   readonly counted: (stream: string) => boolean;
@@ -49,8 +60,11 @@ export class RelayClients {
   readonly #byWs = new Map<WebSocket, RelayClient>();
   readonly #subscribers = new Map<string, Set<RelayClient>>();
   readonly #shares = new ShareLedger();
-  #maxBacklog = Number.POSITIVE_INFINITY;
-  #lagging: (client: RelayClient) => void = () => undefined;
+  #bounds: BacklogBounds = { perClient: Number.POSITIVE_INFINITY, perCaller: Number.POSITIVE_INFINITY };
+  #lagging: (client: RelayClient, bound: LagBound) => void = () => undefined;
+  /** Registered sockets' latest readings, and those of sockets closed for slowness until their close completes. */
+  readonly #open = new BacklogLedger<WebSocket>();
+  readonly #closing = new BacklogLedger<WebSocket>();
 
   constructor(store: SubscriptionStore, options: ClientsOptions) {
     this.#store = store;
@@ -62,14 +76,33 @@ export class RelayClients {
   }
 
   /**
-   * From now on, a client whose socket holds more than `maxBytes` unsent after a forwarded frame is handed to
-   * `lagging` (once: it is no longer a client then). The runtime's bufferedAmount is the only measure of a
-   * reader falling behind (hibernatable sockets have no send callbacks), and a runtime without it (workerd
-   * before 2026-11) reads undefined, which never compares greater: nothing is watched there.
+   * From now on, a client whose socket holds more than `perClient` unsent after a forwarded frame is handed to
+   * `lagging` (once: it is no longer a client then), and so is the client furthest behind of a share whose open
+   * sockets together hold more than `perCaller`. The runtime's bufferedAmount is the only measure of a reader
+   * falling behind (hibernatable sockets have no send callbacks), and a runtime without it (workerd before
+   * 2026-11) reads undefined, counted as 0: nothing is watched there.
    */
-  watchBacklog(maxBytes: number, lagging: (client: RelayClient) => void): void {
-    this.#maxBacklog = maxBytes;
+  watchBacklog(bounds: BacklogBounds, lagging: (client: RelayClient, bound: LagBound) => void): void {
+    this.#bounds = bounds;
     this.#lagging = lagging;
+  }
+
+  /**
+   * Whether a share's sockets, open or closed for slowness and not gone yet (in `live`), leave more than its bound
+   * unread: it then gets no new socket, or what it holds would grow past the bound.
+   */
+  overBacklog(share: string, live: () => ReadonlySet<WebSocket>): boolean {
+    if (this.#open.total(share) + this.#closing.total(share) <= this.#bounds.perCaller) return false;
+    const sockets = live();
+    for (const ws of this.#closing.keys(share)) if (!sockets.has(ws)) this.#closing.remove(ws);
+    for (const ws of this.#open.keys(share)) this.#open.set(share, ws, backlogOf(ws));
+    return this.#open.total(share) + this.#closing.total(share) > this.#bounds.perCaller;
+  }
+
+  /** The socket's close completed (or it failed): whatever was queued for it is freed. */
+  released(ws: WebSocket): void {
+    this.#open.remove(ws);
+    this.#closing.remove(ws);
   }
 
   get size(): number {
@@ -95,11 +128,17 @@ export class RelayClients {
     this.#index(client, this.#store.load(state.id));
   }
 
-  /** Removes a socket; returns the streams that no longer have any subscriber (to unsubscribe upstream). */
+  /**
+   * Removes a socket; returns the streams that no longer have any subscriber (to unsubscribe upstream). What is
+   * queued for it stays on its share's books until `released`.
+   */
   delete(ws: WebSocket): string[] {
     const client = this.#byWs.get(ws);
     if (client === undefined) return [];
     this.#byWs.delete(ws);
+    const share = shareOfClient(client.state);
+    this.#open.remove(ws);
+    this.#closing.set(share, ws, backlogOf(ws));
     return this.unsubscribe(client, [...client.streams]);
   }
 
@@ -157,6 +196,7 @@ export class RelayClients {
     let raw: string | undefined;
     let event: string | null | undefined;
     let behind: RelayClient[] | undefined;
+    let over: Set<string> | undefined;
     for (const client of set) {
       const wanted = client.state.events?.[stream];
       if (wanted !== undefined) {
@@ -169,19 +209,49 @@ export class RelayClients {
         raw ??= payloadOf(text, stream);
         send(client, raw);
       }
-      if (client.ws.bufferedAmount > this.#maxBacklog) {
+      const share = shareOfClient(client.state);
+      const bytes = backlogOf(client.ws);
+      if (bytes > this.#bounds.perClient) {
         behind ??= [];
         behind.push(client);
+      } else if (this.#open.set(share, client.ws, bytes) > this.#bounds.perCaller) {
+        over ??= new Set();
+        over.add(share);
       }
     }
     // Handed over after the loop: the handler removes the clients from the very set iterated here.
-    if (behind !== undefined) for (const client of behind) this.#lagging(client);
+    if (behind !== undefined) for (const client of behind) this.#lagging(client, "client");
+    if (over !== undefined) for (const share of over) this.#trim(share);
   }
 
-  /** Hands a client still registered to `lagging` if it is more than the bound behind (after a reply). */
+  /** Hands a client still registered to `lagging` if it, or its share, is over a bound (after a reply). */
   watch(client: RelayClient): void {
-    if (this.#byWs.get(client.ws) === client && client.ws.bufferedAmount > this.#maxBacklog)
-      this.#lagging(client);
+    if (this.#byWs.get(client.ws) !== client) return;
+    const share = shareOfClient(client.state);
+    const bytes = backlogOf(client.ws);
+    if (bytes > this.#bounds.perClient) this.#lagging(client, "client");
+    else if (this.#open.set(share, client.ws, bytes) > this.#bounds.perCaller) this.#trim(share);
+  }
+
+  /**
+   * Hands over the share's clients furthest behind until its open sockets are within its bound again, on fresh
+   * readings (one taken at an earlier send may be stale).
+   */
+  #trim(share: string): void {
+    for (;;) {
+      let furthest: RelayClient | undefined;
+      let furthestBytes = 0;
+      for (const ws of this.#open.keys(share)) {
+        const client = this.#byWs.get(ws);
+        const bytes = backlogOf(ws);
+        this.#open.set(share, ws, client === undefined ? 0 : bytes);
+        if (client !== undefined && bytes > furthestBytes) [furthest, furthestBytes] = [client, bytes];
+      }
+      if (furthest === undefined || this.#open.total(share) <= this.#bounds.perCaller) return;
+      this.#lagging(furthest, "caller");
+      // A handler that kept the client would be asked again forever.
+      if (this.#byWs.get(furthest.ws) === furthest) return;
+    }
   }
 
   /** Tells opted-in clients about a gap on the streams they hold. */
@@ -232,6 +302,12 @@ export class RelayClients {
 /** The share a client's streams count against; sockets accepted before shares existed count by their client. */
 export function shareOfClient(state: ClientAttachment): string {
   return state.share ?? (state.client === "anonymous" ? PUBLIC_SHARE : `client:${state.client}`);
+}
+
+/** What the socket holds unsent; 0 on a runtime without bufferedAmount. */
+function backlogOf(ws: WebSocket): number {
+  const bytes: unknown = ws.bufferedAmount;
+  return typeof bytes === "number" ? bytes : 0;
 }
 
 export function send(client: RelayClient, text: string): void {

@@ -1,15 +1,23 @@
 // One WebSocket to a Binance stream server (always combined mode, so every data frame names its stream).
 // It owns what Binance holds against a connection: control messages are coalesced (a subscribe and an
-// unsubscribe of the same stream cancel out), batched (up to 200 streams per message), paced under Binance's
-// 10-messages-per-second limit, and unsubscribes go before subscribes so a full connection never holds more than
-// its 1024 streams. Acknowledgements mark streams live; a refused batch is split until the one refused stream is
-// found and reported; LIST_SUBSCRIPTIONS probes check that the server still holds what the relay thinks it holds.
+// unsubscribe of the same stream cancel out), batched (up to 200 streams per message) and paced under Binance's
+// 10-messages-per-second limit. The pool counts unsubscribes not yet answered against a connection's 1024
+// streams, so the order of the queue is free: a probe goes first (its answer time must measure the server, not
+// this queue), then unsubscribes, but never two running while a subscribe waits, so one caller letting go of its
+// streams one by one cannot hold up everyone's subscribes and probes (the pool would take the connection for
+// dead). Acknowledgements mark streams live; a refused batch is split until the one refused stream is found and
+// reported; LIST_SUBSCRIPTIONS probes check that the server still holds what the relay thinks it holds.
 // Liveness is judged by the pool from the timestamps kept here: Workers cannot send ping frames (workerd
 // answers Binance's pings by itself).
 
 import { readUpstreamFrame } from "../../shared/streams/frames.ts";
 import { SendWindow } from "../../shared/streams/send-window.ts";
-import { recordFrame, resetFrames } from "../../shared/streams/upstream-health.ts";
+import {
+  type FrameRecord,
+  type LinkStats,
+  patternOf,
+  recordFrame,
+} from "../../shared/streams/upstream-health.ts";
 import { answerClose } from "./socket-close.ts";
 
 export interface ConnectionHandlers {
@@ -38,8 +46,11 @@ export class UpstreamConnection {
   state: "connecting" | "open" | "closed" = "connecting";
   /** Streams the server acknowledged, with the time of the acknowledgement. */
   readonly subscribed = new Map<string, number>();
-  /** What the pool judges health by (see unhealthyReason). */
-  readonly stats = { probeSentAt: null as number | null, dataFrames: 0, longestGapMs: 0, lastDataAt: 0 };
+  #probeSentAt: number | null = null;
+  /** When the latest data frame arrived (0 before any). */
+  lastDataAt = 0;
+  /** Each wanted stream's frames: the patterns health is judged by (see patternOf). */
+  readonly #frames = new Map<string, FrameRecord>();
   /** Streams found missing by a probe and subscribed again. */
   readonly #lost = new Set<string>();
   lastProbeAnsweredAt = 0;
@@ -55,6 +66,7 @@ export class UpstreamConnection {
   readonly #window: SendWindow;
   #flushTimer: ReturnType<typeof setTimeout> | null = null;
   #readyAnnounced = false;
+  #lastSent: InFlight["kind"] | null = null;
   readonly #handlers: ConnectionHandlers;
 
   constructor(id: number, url: string, messagesPerSecond: number, handlers: ConnectionHandlers) {
@@ -100,6 +112,15 @@ export class UpstreamConnection {
     }
   }
 
+  /** What the pool judges health by (see unhealthyReason). */
+  get stats(): LinkStats {
+    return {
+      probeSentAt: this.#probeSentAt,
+      lastDataAt: this.lastDataAt,
+      ...patternOf(this.#frames.values()),
+    };
+  }
+
   get wanted(): ReadonlySet<string> {
     return this.#wanted;
   }
@@ -131,15 +152,15 @@ export class UpstreamConnection {
 
   remove(stream: string): void {
     if (!this.#wanted.delete(stream)) return;
-    resetFrames(this.stats);
+    this.#frames.delete(stream);
     if (!this.#toSubscribe.delete(stream)) this.#toUnsubscribe.add(stream);
     this.subscribed.delete(stream);
     this.#flush();
   }
 
   probe(now: number): void {
-    if (this.stats.probeSentAt !== null || this.state !== "open") return;
-    this.stats.probeSentAt = now;
+    if (this.#probeSentAt !== null || this.state !== "open") return;
+    this.#probeSentAt = now;
     this.#probeQueued = true;
     this.#flush();
   }
@@ -169,7 +190,13 @@ export class UpstreamConnection {
     if (frame.kind === "data") {
       // Frames of a stream being unsubscribed may still arrive; they are not this connection's data any more.
       if (!this.#wanted.has(frame.stream)) return;
-      recordFrame(this.stats, now);
+      let record = this.#frames.get(frame.stream);
+      if (record === undefined) {
+        record = { dataFrames: 0, longestGapMs: 0, lastDataAt: 0 };
+        this.#frames.set(frame.stream, record);
+      }
+      recordFrame(record, now);
+      this.lastDataAt = now;
 
       this.#handlers.onData(this, frame.stream, data, now);
       return;
@@ -190,7 +217,7 @@ export class UpstreamConnection {
       if (fresh.length > 0) this.#handlers.onAcked(this, fresh, false);
       if (again.length > 0) this.#handlers.onAcked(this, again, true);
     } else if (request.kind === "probe") {
-      this.stats.probeSentAt = null;
+      this.#probeSentAt = null;
       this.lastProbeAnsweredAt = now;
       this.#repairFrom(frame.streams ?? []);
     }
@@ -242,20 +269,21 @@ export class UpstreamConnection {
     this.#flush();
   }
 
-  /** The next control message: unsubscribes first, then split batches, subscribes, and the probe last. */
+  /** The next control message: the probe, then unsubscribes and subscribes in turn (see the header). */
   #next(): InFlight | null {
-    if (this.#toUnsubscribe.size > 0) return { kind: "unsubscribe", streams: take(this.#toUnsubscribe) };
+    if (this.#probeQueued) {
+      this.#probeQueued = false;
+      return { kind: "probe", streams: [] };
+    }
+    const unsubscribe = (): InFlight => ({ kind: "unsubscribe", streams: take(this.#toUnsubscribe) });
+    if (this.#toUnsubscribe.size > 0 && this.#lastSent !== "unsubscribe") return unsubscribe();
     while (this.#batches.length > 0) {
       const batch = this.#batches.shift();
       const streams = batch?.streams.filter((stream) => this.#wanted.has(stream)) ?? [];
       if (streams.length > 0) return { kind: "subscribe", streams };
     }
     if (this.#toSubscribe.size > 0) return { kind: "subscribe", streams: take(this.#toSubscribe) };
-    if (this.#probeQueued) {
-      this.#probeQueued = false;
-      return { kind: "probe", streams: [] };
-    }
-    return null;
+    return this.#toUnsubscribe.size > 0 ? unsubscribe() : null;
   }
 
   #flush(): void {
@@ -274,6 +302,7 @@ export class UpstreamConnection {
       if (request === null) return;
       const id = String(this.#nextId++);
       this.#inFlight.set(id, request);
+      this.#lastSent = request.kind;
       const message =
         request.kind === "probe"
           ? `{"method":"LIST_SUBSCRIPTIONS","id":${id}}`

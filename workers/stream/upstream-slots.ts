@@ -31,7 +31,7 @@ export function lastDataOf(slot: Slot): number {
   let last = 0;
   for (const lane of slot.lanes)
     for (const connection of liveOf(lane))
-      if (connection.state === "open") last = Math.max(last, connection.stats.lastDataAt);
+      if (connection.state === "open") last = Math.max(last, connection.lastDataAt);
   return last;
 }
 
