@@ -143,6 +143,32 @@ describe("a caller's sockets together", () => {
   });
 });
 
+describe("messages", () => {
+  it("count against the socket's budget and its caller's, across the caller's sockets", () => {
+    const { clients, add } = setUp(1e9);
+    const [one, two, other] = [
+      add(new FakeSocket(), []),
+      add(new FakeSocket(), []),
+      add(new FakeSocket(), []),
+    ];
+    const clientOf = (socket: FakeSocket) => {
+      const client = clients.get(socket as unknown as WebSocket);
+      if (client === undefined) throw new Error("not registered");
+      return client;
+    };
+    clientOf(other).state.caller = "client:b";
+    const limits = { perClient: 10, perCaller: 12 };
+    const verdicts = (socket: FakeSocket, count: number) =>
+      Array.from({ length: count }, () => clients.meter(clientOf(socket), limits, 1000));
+    expect(verdicts(one, 8)).toEqual(Array(8).fill("ok"));
+    // The second socket is within its own budget, but the caller's runs out after four more.
+    expect(verdicts(two, 6)).toEqual([...Array(4).fill("ok"), "over", "over"]);
+    expect(verdicts(other, 1)).toEqual(["ok"]);
+    // Three times the caller's budget: closed, whichever socket sends it.
+    expect(verdicts(two, 23).at(-1)).toBe("abusive");
+  });
+});
+
 describe("shares", () => {
   it("count each share's distinct market streams across its sockets, not listen keys, and free them on close", () => {
     const { clients, add } = setUp(1e9);

@@ -7,6 +7,7 @@
 // behind (backlog-ledger.ts), is handed to `lagging` instead of growing it further.
 
 import { BacklogLedger } from "../../shared/streams/backlog-ledger.ts";
+import { CallerMeter } from "../../shared/streams/caller-meter.ts";
 import { payloadOf } from "../../shared/streams/frames.ts";
 import { PUBLIC_SHARE, ShareLedger } from "../../shared/streams/stream-shares.ts";
 import { eventTypeOf } from "../../shared/streams/user-data.ts";
@@ -23,6 +24,8 @@ export interface ClientAttachment {
   keyOnly?: boolean;
   /** The share its streams count against (stream-shares.ts); absent on sockets of an earlier version. */
   share?: string;
+  /** Whom its messages count against with those of its other sockets (RelayAdmission.caller); absent likewise. */
+  caller?: string;
 }
 
 /** Where each socket's subscriptions are kept, in the order they were made. */
@@ -46,6 +49,12 @@ export interface BacklogBounds {
   readonly perCaller: number;
 }
 
+/** Messages per second one socket, and the sockets of one caller together, may send. */
+export interface MessageLimits {
+  readonly perClient: number;
+  readonly perCaller: number;
+}
+
 /** Which bound a client was handed over for. */
 export type LagBound = "client" | "caller";
 
@@ -65,6 +74,7 @@ export class RelayClients {
   /** Registered sockets' latest readings, and those of sockets closed for slowness until their close completes. */
   readonly #open = new BacklogLedger<WebSocket>();
   readonly #closing = new BacklogLedger<WebSocket>();
+  readonly #callerMeter = new CallerMeter();
 
   constructor(store: SubscriptionStore, options: ClientsOptions) {
     this.#store = store;
@@ -265,15 +275,16 @@ export class RelayClients {
   }
 
   /**
-   * Counts a message against the client's per-second budget: "ok", "over" (answer with an error and ignore it)
-   * or "abusive" (three times the budget: close the connection).
+   * Counts a message against the client's per-second budget and its caller's: "ok", "over" (answer with an
+   * error and ignore it) or "abusive" (three times either budget: close the connection).
    */
-  meter(client: RelayClient, limit: number, now: number): "ok" | "over" | "abusive" {
+  meter(client: RelayClient, limits: MessageLimits, now: number): "ok" | "over" | "abusive" {
     const times = client.sentAt;
     while (times.length > 0 && (times[0] ?? 0) <= now - 1000) times.shift();
     times.push(now);
-    if (times.length > limit * 3) return "abusive";
-    return times.length > limit ? "over" : "ok";
+    const caller = this.#callerMeter.count(client.state.caller ?? shareOfClient(client.state), now);
+    if (times.length > limits.perClient * 3 || caller > limits.perCaller * 3) return "abusive";
+    return times.length > limits.perClient || caller > limits.perCaller ? "over" : "ok";
   }
 
   #holds(client: RelayClient, stream: string): boolean {
