@@ -188,8 +188,9 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     const previous = this.#chains.get(ws) ?? Promise.resolve();
     // A reply counts against the backlog too: a client that asks and never reads is no cheaper than a slow one.
     const next = previous.then(async () => {
-      send(client, await this.#reply(client, message, meter === "over", options));
-      this.#clients.watch(client);
+      const reply = await this.#reply(client, message, meter === "over", options);
+      send(client, reply);
+      this.#clients.watch(client, reply.length);
       // An UNSUBSCRIBE of its last key leaves a key-only socket no credential: it is closed as on revocation.
       this.#closeIfKeyless(client, "no listen key held");
     });

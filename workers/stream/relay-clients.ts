@@ -104,8 +104,8 @@ export class RelayClients {
   overBacklog(share: string, live: () => ReadonlySet<WebSocket>): boolean {
     if (this.#open.total(share) + this.#closing.total(share) <= this.#bounds.perCaller) return false;
     const sockets = live();
-    for (const ws of this.#closing.keys(share)) if (!sockets.has(ws)) this.#closing.remove(ws);
-    for (const ws of this.#open.keys(share)) this.#open.set(share, ws, backlogOf(ws));
+    for (const [ws] of this.#closing.entries(share)) if (!sockets.has(ws)) this.#closing.remove(ws);
+    for (const [ws] of this.#open.entries(share)) this.#open.set(share, ws, lagOf(backlogOf(ws)));
     return this.#open.total(share) + this.#closing.total(share) > this.#bounds.perCaller;
   }
 
@@ -148,7 +148,7 @@ export class RelayClients {
     this.#byWs.delete(ws);
     const share = shareOfClient(client.state);
     this.#open.remove(ws);
-    this.#closing.set(share, ws, backlogOf(ws));
+    this.#closing.set(share, ws, lagOf(backlogOf(ws)));
     return this.unsubscribe(client, [...client.streams]);
   }
 
@@ -214,17 +214,18 @@ export class RelayClients {
         event ??= eventTypeOf(raw);
         if (event !== "listenKeyExpired" && !wanted.includes(event ?? "")) continue;
       }
+      // What it held before this frame is how far behind it is; what it holds after, how much it costs now.
+      const before = backlogOf(client.ws);
       if (client.state.combined) send(client, text);
       else {
         raw ??= payloadOf(text, stream);
         send(client, raw);
       }
       const share = shareOfClient(client.state);
-      const bytes = backlogOf(client.ws);
-      if (bytes > this.#bounds.perClient) {
+      if (backlogOf(client.ws) > this.#bounds.perClient) {
         behind ??= [];
         behind.push(client);
-      } else if (this.#open.set(share, client.ws, bytes) > this.#bounds.perCaller) {
+      } else if (this.#open.set(share, client.ws, lagOf(before)) > this.#bounds.perCaller) {
         over ??= new Set();
         over.add(share);
       }
@@ -234,30 +235,29 @@ export class RelayClients {
     if (over !== undefined) for (const share of over) this.#trim(share);
   }
 
-  /** Hands a client still registered to `lagging` if it, or its share, is over a bound (after a reply). */
-  watch(client: RelayClient): void {
+  /**
+   * Hands a client still registered to `lagging` if it, or its share, is over a bound, after a reply of `sent`
+   * characters was sent to it.
+   */
+  watch(client: RelayClient, sent: number): void {
     if (this.#byWs.get(client.ws) !== client) return;
     const share = shareOfClient(client.state);
     const bytes = backlogOf(client.ws);
     if (bytes > this.#bounds.perClient) this.#lagging(client, "client");
-    else if (this.#open.set(share, client.ws, bytes) > this.#bounds.perCaller) this.#trim(share);
+    else if (this.#open.set(share, client.ws, lagOf(bytes - sent)) > this.#bounds.perCaller)
+      this.#trim(share);
   }
 
-  /**
-   * Hands over the share's clients furthest behind until its open sockets are within its bound again, on fresh
-   * readings (one taken at an earlier send may be stale).
-   */
+  /** Hands over the share's clients furthest behind until its open sockets are within its bound again. */
   #trim(share: string): void {
-    for (;;) {
+    while (this.#open.total(share) > this.#bounds.perCaller) {
       let furthest: RelayClient | undefined;
       let furthestBytes = 0;
-      for (const ws of this.#open.keys(share)) {
+      for (const [ws, bytes] of this.#open.entries(share)) {
         const client = this.#byWs.get(ws);
-        const bytes = backlogOf(ws);
-        this.#open.set(share, ws, client === undefined ? 0 : bytes);
         if (client !== undefined && bytes > furthestBytes) [furthest, furthestBytes] = [client, bytes];
       }
-      if (furthest === undefined || this.#open.total(share) <= this.#bounds.perCaller) return;
+      if (furthest === undefined) return;
       this.#lagging(furthest, "caller");
       // A handler that kept the client would be asked again forever.
       if (this.#byWs.get(furthest.ws) === furthest) return;
@@ -313,6 +313,16 @@ export class RelayClients {
 /** The share a client's streams count against; sockets accepted before shares existed count by their client. */
 export function shareOfClient(state: ClientAttachment): string {
   return state.share ?? (state.client === "anonymous" ? PUBLIC_SHARE : `client:${state.client}`);
+}
+
+/**
+ * What a healthy reader may hold unsent for a moment (a burst of frames not yet written, one large array): only
+ * what a socket holds beyond it counts against its caller, so thousands of readers keeping up cost nothing there.
+ */
+const IN_FLIGHT_BYTES = 65_536;
+
+function lagOf(bytes: number): number {
+  return Math.max(0, bytes - IN_FLIGHT_BYTES);
 }
 
 /** What the socket holds unsent; 0 on a runtime without bufferedAmount. */
