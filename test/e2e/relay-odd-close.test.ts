@@ -27,7 +27,10 @@ const CASES: { name: string; payload: Buffer }[] = [
   { name: "5000", payload: code(5000) },
   { name: "a 1-byte payload", payload: Buffer.from([0x03]) },
   { name: "a 124-byte reason", payload: Buffer.concat([code(1000), Buffer.alloc(124, 0x61)]) },
-  { name: "a reason that is not UTF-8", payload: Buffer.concat([code(4000), Buffer.from([0xff, 0xfe, 0xc3])]) },
+  {
+    name: "a reason that is not UTF-8",
+    payload: Buffer.concat([code(4000), Buffer.from([0xff, 0xfe, 0xc3])]),
+  },
 ];
 const INTERVALS = ["1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h"];
 
@@ -65,7 +68,8 @@ async function holders(stream: string): Promise<number> {
 
 /** Whether the check passes within 5 s. */
 async function eventually(check: () => Promise<boolean>): Promise<boolean> {
-  for (const deadline = Date.now() + 5000; Date.now() < deadline; await sleep(50)) if (await check()) return true;
+  for (const deadline = Date.now() + 5000; Date.now() < deadline; await sleep(50))
+    if (await check()) return true;
   return false;
 }
 
