@@ -2,8 +2,8 @@
 // relay's memory: one caller may hold hundreds of sockets, and what was queued for a socket closed as too slow
 // stays in the runtime until its peer reads or goes away. So a socket's last reading stays on the books after
 // it is closed for slowness, until its close completes, and the total per share is what the relay bounds.
-// Readings are the runtime's bufferedAmount, taken after each send: one may be stale (a socket that drained
-// since), so a total over the bound is rechecked with fresh readings before anyone is closed for it.
+// Readings are what the caller passes (the relay: a socket's bufferedAmount beyond what a healthy reader has in
+// flight, taken before each send), so one may be a frame stale.
 
 /** Bytes left unread per socket, summed per share. `K` identifies a socket. */
 export class BacklogLedger<K> {
@@ -30,10 +30,10 @@ export class BacklogLedger<K> {
     return this.#totals.get(share) ?? 0;
   }
 
-  /** The sockets on the books for a share. */
-  keys(share: string): K[] {
-    const keys: K[] = [];
-    for (const [key, entry] of this.#entries) if (entry.share === share) keys.push(key);
-    return keys;
+  /** The sockets on the books for a share, with their readings. */
+  entries(share: string): [K, number][] {
+    const found: [K, number][] = [];
+    for (const [key, entry] of this.#entries) if (entry.share === share) found.push([key, entry.bytes]);
+    return found;
   }
 }

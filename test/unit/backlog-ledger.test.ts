@@ -8,11 +8,14 @@ describe("BacklogLedger", () => {
     expect(ledger.set("a", "s2", 50)).toBe(150);
     expect(ledger.set("a", "s1", 30)).toBe(80);
     expect(ledger.set("b", "s3", 7)).toBe(7);
-    expect(ledger.keys("a")).toEqual(["s1", "s2"]);
+    expect(ledger.entries("a")).toEqual([
+      ["s1", 30],
+      ["s2", 50],
+    ]);
     ledger.set("a", "s2", 0);
-    expect(ledger.keys("a")).toEqual(["s1"]);
+    expect(ledger.entries("a")).toEqual([["s1", 30]]);
     ledger.remove("s1");
     ledger.remove("unknown");
-    expect([ledger.total("a"), ledger.total("b"), ledger.keys("a")]).toEqual([0, 7, []]);
+    expect([ledger.total("a"), ledger.total("b"), ledger.entries("a")]).toEqual([0, 7, []]);
   });
 });

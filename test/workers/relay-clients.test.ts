@@ -96,50 +96,92 @@ describe("fan-out and slow readers", () => {
     const client = clients.get(socket as unknown as WebSocket);
     if (client === undefined) throw new Error("not registered");
     socket.send('{"result":[],"id":1}');
-    clients.watch(client);
-    clients.watch(client);
+    clients.watch(client, 20);
+    clients.watch(client, 20);
     expect(lagging).toHaveLength(1);
   });
 });
 
 describe("a caller's sockets together", () => {
-  // Each raw payload is 25 bytes. The bound per socket is out of reach here; the caller's is 100 bytes.
+  // Each raw payload is 25 characters: a socket growing 4096 bytes a character falls 100 KiB behind a frame. Only
+  // what a socket held beyond 64 KiB before a frame counts against its caller (a healthy reader's burst does not).
   it("hand over the caller's socket furthest behind once they pass the caller's bound, and no one else", () => {
-    const { clients, lagging, bounds, add } = setUp(1e9, 100);
-    const furthest = add(new FakeSocket(2), ["btcusdt@aggTrade"]);
-    const behind = add(new FakeSocket(1), ["btcusdt@aggTrade"]);
+    const { clients, lagging, bounds, add } = setUp(1e9, 300_000);
+    const furthest = add(new FakeSocket(8192), ["btcusdt@aggTrade"]);
+    const behind = add(new FakeSocket(4096), ["btcusdt@aggTrade"]);
     const reading = add(new FakeSocket(0), ["btcusdt@aggTrade"]);
-    const other = add(new FakeSocket(2), ["btcusdt@aggTrade"], "client:b");
+    const other = add(new FakeSocket(4096), ["btcusdt@aggTrade"], "client:b");
+    clients.forward("btcusdt@aggTrade", FRAME);
     clients.forward("btcusdt@aggTrade", FRAME);
     expect(lagging).toEqual([]);
-    // 100 + 50 bytes behind together: the one 100 behind goes, and 50 is within the bound. Another caller just
-    // as far behind as the first is alone within its own.
+    // Before the third frame: 400 KiB and 200 KiB behind, 336 KiB and 136 KiB of it counted, past 300 000.
     clients.forward("btcusdt@aggTrade", FRAME);
     expect(lagging.map((client) => client.ws)).toEqual([furthest]);
     expect(bounds).toEqual(["caller"]);
+    // The rest, another caller as far behind as the second included, stay within their bounds.
     clients.forward("btcusdt@aggTrade", FRAME);
-    expect([behind, reading, other].map((socket) => socket.sent.length)).toEqual([3, 3, 3]);
+    expect([behind, reading, other].map((socket) => socket.sent.length)).toEqual([4, 4, 4]);
   });
 
   it("go on counting a socket closed as too slow until its close completes, refusing the caller more", () => {
-    const { clients, add } = setUp(60, 100);
-    const slow = [add(new FakeSocket(1), ["btcusdt@aggTrade"]), add(new FakeSocket(1), ["btcusdt@aggTrade"])];
+    const { clients, bounds, add } = setUp(250_000, 300_000);
+    const slow = [
+      add(new FakeSocket(4096), ["btcusdt@aggTrade"]),
+      add(new FakeSocket(4096), ["btcusdt@aggTrade"]),
+    ];
     for (let i = 0; i < 3; i++) clients.forward("btcusdt@aggTrade", FRAME);
-    // Each was closed at 75 bytes behind, and still holds them: 150 bytes for a caller allowed 100.
-    expect(clients.size).toBe(0);
+    // Each was closed at 300 KiB behind (its own bound) and still holds it: 2 x 236 KiB counted.
+    expect([clients.size, bounds]).toEqual([0, ["client", "client"]]);
     const live = () => new Set(slow as unknown as WebSocket[]);
     expect(clients.overBacklog("client:a", live)).toBe(true);
     expect(clients.overBacklog("client:b", live)).toBe(false);
     clients.released(slow[0] as unknown as WebSocket);
     expect(clients.overBacklog("client:a", live)).toBe(false);
     // A socket the runtime no longer lists is gone too, close event or not.
-    const third = add(new FakeSocket(1), ["btcusdt@aggTrade"]);
-    const fourth = add(new FakeSocket(1), ["btcusdt@aggTrade"]);
+    const third = add(new FakeSocket(4096), ["btcusdt@aggTrade"]);
+    const fourth = add(new FakeSocket(4096), ["btcusdt@aggTrade"]);
     for (let i = 0; i < 3; i++) clients.forward("btcusdt@aggTrade", FRAME);
     expect(clients.overBacklog("client:a", () => new Set([...live(), third as unknown as WebSocket]))).toBe(
       true,
     );
     expect(clients.overBacklog("client:a", () => new Set([fourth as unknown as WebSocket]))).toBe(false);
+  });
+
+  it("do not count what readers keeping up hold for a moment, however many they are", () => {
+    const { clients, lagging, add } = setUp(1e9, 65_536);
+    // A thousand readers, each still writing out 50 KB of the last frame when the next one comes (a burst).
+    const readers = Array.from({ length: 1000 }, () => add(new FakeSocket(2400), ["btcusdt@aggTrade"]));
+    for (let i = 0; i < 3; i++) {
+      clients.forward("btcusdt@aggTrade", FRAME);
+      for (const reader of readers) reader.bufferedAmount = 50_000;
+    }
+    expect(lagging).toEqual([]);
+  });
+});
+
+describe("messages", () => {
+  it("count against the socket's budget and its caller's, across the caller's sockets", () => {
+    const { clients, add } = setUp(1e9);
+    const [one, two, other] = [
+      add(new FakeSocket(), []),
+      add(new FakeSocket(), []),
+      add(new FakeSocket(), []),
+    ];
+    const clientOf = (socket: FakeSocket) => {
+      const client = clients.get(socket as unknown as WebSocket);
+      if (client === undefined) throw new Error("not registered");
+      return client;
+    };
+    clientOf(other).state.caller = "client:b";
+    const limits = { perClient: 10, perCaller: 12 };
+    const verdicts = (socket: FakeSocket, count: number) =>
+      Array.from({ length: count }, () => clients.meter(clientOf(socket), limits, 1000));
+    expect(verdicts(one, 8)).toEqual(Array(8).fill("ok"));
+    // The second socket is within its own budget, but the caller's runs out after four more.
+    expect(verdicts(two, 6)).toEqual([...Array(4).fill("ok"), "over", "over"]);
+    expect(verdicts(other, 1)).toEqual(["ok"]);
+    // Three times the caller's budget: closed, whichever socket sends it.
+    expect(verdicts(two, 23).at(-1)).toBe("abusive");
   });
 });
 

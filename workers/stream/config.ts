@@ -41,6 +41,8 @@ export interface RelayOptions {
   /** Age at which the market's listing (exchangeInfo) is read again. */
   readonly symbolsRefreshMs: number;
   readonly maxClientMessagesPerSecond: number;
+  /** The same for all the sockets of one credential (of one address for anonymous clients) together. */
+  readonly maxCallerMessagesPerSecond: number;
   readonly maxMessageBytes: number;
   /** Alarm interval that brings an evicted relay back and rebuilds its upstream. */
   readonly heartbeatMs: number;
@@ -78,6 +80,7 @@ export function readRelayOptions(env: GatewayEnv): Result<RelayOptions, string> 
     ["maxCallerBacklogBytes", "RELAY_MAX_CALLER_BACKLOG_BYTES", 8_388_608, 65_536, 1_073_741_824],
     ["symbolsRefreshMs", "RELAY_SYMBOLS_REFRESH_MS", 600_000, 1000, 86_400_000],
     ["maxClientMessagesPerSecond", "RELAY_MAX_CLIENT_MESSAGES_PER_SECOND", 10, 1, 1000],
+    ["maxCallerMessagesPerSecond", "RELAY_MAX_CALLER_MESSAGES_PER_SECOND", 100, 1, 100_000],
     ["maxMessageBytes", "RELAY_MAX_MESSAGE_BYTES", 65_536, 256, 1_048_576],
     ["heartbeatMs", "RELAY_HEARTBEAT_MS", 30_000, 500, 300_000],
   ];

@@ -162,6 +162,7 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
       ...(Object.keys(admission.events).length > 0 && keys.length > 0 ? { events: admission.events } : {}),
       ...(admission.keyOnly ? { keyOnly: true } : {}),
       share,
+      caller: admission.caller.slice(0, 256),
     };
     this.ctx.acceptWebSocket(server, tags);
     this.#subscribeUpstream(this.#clients.add(server, state, streams));
@@ -173,7 +174,11 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     const client = this.#clients.get(ws);
     const options = this.#options;
     if (client === undefined || options === null) return;
-    const meter = this.#clients.meter(client, options.maxClientMessagesPerSecond, Date.now());
+    const limits = {
+      perClient: options.maxClientMessagesPerSecond,
+      perCaller: options.maxCallerMessagesPerSecond,
+    };
+    const meter = this.#clients.meter(client, limits, Date.now());
     if (meter === "abusive") {
       ws.close(1008, "Too many requests");
       return;
@@ -183,8 +188,9 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     const previous = this.#chains.get(ws) ?? Promise.resolve();
     // A reply counts against the backlog too: a client that asks and never reads is no cheaper than a slow one.
     const next = previous.then(async () => {
-      send(client, await this.#reply(client, message, meter === "over", options));
-      this.#clients.watch(client);
+      const reply = await this.#reply(client, message, meter === "over", options);
+      send(client, reply);
+      this.#clients.watch(client, reply.length);
       // An UNSUBSCRIBE of its last key leaves a key-only socket no credential: it is closed as on revocation.
       this.#closeIfKeyless(client, "no listen key held");
     });
@@ -205,7 +211,10 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     const invalid = (msg: string, id = "null") =>
       errorMessage({ code: 2, msg: `Invalid request: ${msg}`, id });
     if (overBudget)
-      return invalid(`too many messages: at most ${options.maxClientMessagesPerSecond} per second`);
+      return invalid(
+        `too many messages: at most ${options.maxClientMessagesPerSecond} per second, ` +
+          `and ${options.maxCallerMessagesPerSecond} from all of a caller's connections`,
+      );
     if (typeof message !== "string") return invalid("binary frames are not understood");
     if (message.length > options.maxMessageBytes)
       return invalid(`message larger than ${options.maxMessageBytes} bytes`);
@@ -280,9 +289,10 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
 
   /** Why these streams cannot be added upstream (the relay-wide cap), or null. */
   #upstreamRoom(streams: readonly string[], options: RelayOptions): string | null {
-    const upstream = new Set(this.#pool?.streams ?? []);
-    const added = streams.filter((stream) => !upstream.has(stream)).length;
-    if (upstream.size + added <= options.maxUpstreamStreams) return null;
+    // Asked on every SUBSCRIBE: it costs the request's streams, not the relay's.
+    const pool = this.#pool;
+    const added = streams.filter((stream) => pool?.has(stream) !== true).length;
+    if ((pool?.size ?? 0) + added <= options.maxUpstreamStreams) return null;
     return `too many streams on this relay: it carries at most ${options.maxUpstreamStreams} distinct streams`;
   }
 

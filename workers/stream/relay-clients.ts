@@ -7,6 +7,7 @@
 // behind (backlog-ledger.ts), is handed to `lagging` instead of growing it further.
 
 import { BacklogLedger } from "../../shared/streams/backlog-ledger.ts";
+import { CallerMeter } from "../../shared/streams/caller-meter.ts";
 import { payloadOf } from "../../shared/streams/frames.ts";
 import { PUBLIC_SHARE, ShareLedger } from "../../shared/streams/stream-shares.ts";
 import { eventTypeOf } from "../../shared/streams/user-data.ts";
@@ -23,6 +24,8 @@ export interface ClientAttachment {
   keyOnly?: boolean;
   /** The share its streams count against (stream-shares.ts); absent on sockets of an earlier version. */
   share?: string;
+  /** Whom its messages count against with those of its other sockets (RelayAdmission.caller); absent likewise. */
+  caller?: string;
 }
 
 /** Where each socket's subscriptions are kept, in the order they were made. */
@@ -46,6 +49,12 @@ export interface BacklogBounds {
   readonly perCaller: number;
 }
 
+/** Messages per second one socket, and the sockets of one caller together, may send. */
+export interface MessageLimits {
+  readonly perClient: number;
+  readonly perCaller: number;
+}
+
 /** Which bound a client was handed over for. */
 export type LagBound = "client" | "caller";
 
@@ -65,6 +74,7 @@ export class RelayClients {
   /** Registered sockets' latest readings, and those of sockets closed for slowness until their close completes. */
   readonly #open = new BacklogLedger<WebSocket>();
   readonly #closing = new BacklogLedger<WebSocket>();
+  readonly #callerMeter = new CallerMeter();
 
   constructor(store: SubscriptionStore, options: ClientsOptions) {
     this.#store = store;
@@ -94,8 +104,8 @@ export class RelayClients {
   overBacklog(share: string, live: () => ReadonlySet<WebSocket>): boolean {
     if (this.#open.total(share) + this.#closing.total(share) <= this.#bounds.perCaller) return false;
     const sockets = live();
-    for (const ws of this.#closing.keys(share)) if (!sockets.has(ws)) this.#closing.remove(ws);
-    for (const ws of this.#open.keys(share)) this.#open.set(share, ws, backlogOf(ws));
+    for (const [ws] of this.#closing.entries(share)) if (!sockets.has(ws)) this.#closing.remove(ws);
+    for (const [ws] of this.#open.entries(share)) this.#open.set(share, ws, lagOf(backlogOf(ws)));
     return this.#open.total(share) + this.#closing.total(share) > this.#bounds.perCaller;
   }
 
@@ -138,7 +148,7 @@ export class RelayClients {
     this.#byWs.delete(ws);
     const share = shareOfClient(client.state);
     this.#open.remove(ws);
-    this.#closing.set(share, ws, backlogOf(ws));
+    this.#closing.set(share, ws, lagOf(backlogOf(ws)));
     return this.unsubscribe(client, [...client.streams]);
   }
 
@@ -204,17 +214,18 @@ export class RelayClients {
         event ??= eventTypeOf(raw);
         if (event !== "listenKeyExpired" && !wanted.includes(event ?? "")) continue;
       }
+      // What it held before this frame is how far behind it is; what it holds after, how much it costs now.
+      const before = backlogOf(client.ws);
       if (client.state.combined) send(client, text);
       else {
         raw ??= payloadOf(text, stream);
         send(client, raw);
       }
       const share = shareOfClient(client.state);
-      const bytes = backlogOf(client.ws);
-      if (bytes > this.#bounds.perClient) {
+      if (backlogOf(client.ws) > this.#bounds.perClient) {
         behind ??= [];
         behind.push(client);
-      } else if (this.#open.set(share, client.ws, bytes) > this.#bounds.perCaller) {
+      } else if (this.#open.set(share, client.ws, lagOf(before)) > this.#bounds.perCaller) {
         over ??= new Set();
         over.add(share);
       }
@@ -224,30 +235,29 @@ export class RelayClients {
     if (over !== undefined) for (const share of over) this.#trim(share);
   }
 
-  /** Hands a client still registered to `lagging` if it, or its share, is over a bound (after a reply). */
-  watch(client: RelayClient): void {
+  /**
+   * Hands a client still registered to `lagging` if it, or its share, is over a bound, after a reply of `sent`
+   * characters was sent to it.
+   */
+  watch(client: RelayClient, sent: number): void {
     if (this.#byWs.get(client.ws) !== client) return;
     const share = shareOfClient(client.state);
     const bytes = backlogOf(client.ws);
     if (bytes > this.#bounds.perClient) this.#lagging(client, "client");
-    else if (this.#open.set(share, client.ws, bytes) > this.#bounds.perCaller) this.#trim(share);
+    else if (this.#open.set(share, client.ws, lagOf(bytes - sent)) > this.#bounds.perCaller)
+      this.#trim(share);
   }
 
-  /**
-   * Hands over the share's clients furthest behind until its open sockets are within its bound again, on fresh
-   * readings (one taken at an earlier send may be stale).
-   */
+  /** Hands over the share's clients furthest behind until its open sockets are within its bound again. */
   #trim(share: string): void {
-    for (;;) {
+    while (this.#open.total(share) > this.#bounds.perCaller) {
       let furthest: RelayClient | undefined;
       let furthestBytes = 0;
-      for (const ws of this.#open.keys(share)) {
+      for (const [ws, bytes] of this.#open.entries(share)) {
         const client = this.#byWs.get(ws);
-        const bytes = backlogOf(ws);
-        this.#open.set(share, ws, client === undefined ? 0 : bytes);
         if (client !== undefined && bytes > furthestBytes) [furthest, furthestBytes] = [client, bytes];
       }
-      if (furthest === undefined || this.#open.total(share) <= this.#bounds.perCaller) return;
+      if (furthest === undefined) return;
       this.#lagging(furthest, "caller");
       // A handler that kept the client would be asked again forever.
       if (this.#byWs.get(furthest.ws) === furthest) return;
@@ -265,15 +275,16 @@ export class RelayClients {
   }
 
   /**
-   * Counts a message against the client's per-second budget: "ok", "over" (answer with an error and ignore it)
-   * or "abusive" (three times the budget: close the connection).
+   * Counts a message against the client's per-second budget and its caller's: "ok", "over" (answer with an
+   * error and ignore it) or "abusive" (three times either budget: close the connection).
    */
-  meter(client: RelayClient, limit: number, now: number): "ok" | "over" | "abusive" {
+  meter(client: RelayClient, limits: MessageLimits, now: number): "ok" | "over" | "abusive" {
     const times = client.sentAt;
     while (times.length > 0 && (times[0] ?? 0) <= now - 1000) times.shift();
     times.push(now);
-    if (times.length > limit * 3) return "abusive";
-    return times.length > limit ? "over" : "ok";
+    const caller = this.#callerMeter.count(client.state.caller ?? shareOfClient(client.state), now);
+    if (times.length > limits.perClient * 3 || caller > limits.perCaller * 3) return "abusive";
+    return times.length > limits.perClient || caller > limits.perCaller ? "over" : "ok";
   }
 
   #holds(client: RelayClient, stream: string): boolean {
@@ -302,6 +313,16 @@ export class RelayClients {
 /** The share a client's streams count against; sockets accepted before shares existed count by their client. */
 export function shareOfClient(state: ClientAttachment): string {
   return state.share ?? (state.client === "anonymous" ? PUBLIC_SHARE : `client:${state.client}`);
+}
+
+/**
+ * What a healthy reader may hold unsent for a moment (a burst of frames not yet written, one large array): only
+ * what a socket holds beyond it counts against its caller, so thousands of readers keeping up cost nothing there.
+ */
+const IN_FLIGHT_BYTES = 65_536;
+
+function lagOf(bytes: number): number {
+  return Math.max(0, bytes - IN_FLIGHT_BYTES);
 }
 
 /** What the socket holds unsent; 0 on a runtime without bufferedAmount. */

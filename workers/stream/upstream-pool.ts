@@ -122,6 +122,14 @@ export class UpstreamPool {
     return [...this.#slotOf.keys()];
   }
 
+  get size(): number {
+    return this.#slotOf.size;
+  }
+
+  has(stream: string): boolean {
+    return this.#slotOf.has(stream);
+  }
+
   get connections(): UpstreamConnection[] {
     return this.#slots.flatMap((slot) => slot.lanes.flatMap((lane) => liveOf(lane)));
   }
