@@ -3,9 +3,9 @@
 // in the runtime until its peer reads or goes away. A caller whose many sockets never read must not make the
 // relay hold more than its own bound in total: the relay's memory is everyone's (one Durable Object, 128 MB).
 // The Worker on a real port, the default per-socket bound (4 MiB), 40 stalled readers of one anonymous caller.
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { openSocket, rssMb, sleep, workerdProcesses } from "../support/runtime-probe.ts";
 import { StalledReader } from "../support/stalled-reader.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { startWorkerProcess, type WorkerProcess } from "../support/worker-process.ts";
@@ -32,7 +32,7 @@ describe("one caller's sockets that never read", () => {
     "cannot make the relay hold more than a caller's bound of unread data in total",
     async () => {
       const url = `${worker.directWsUrl}/ws/${STREAM}`;
-      const reader = await open(url);
+      const reader = await openSocket(url);
       let received = 0;
       reader.on("message", () => received++);
       const stalled = await Promise.all(Array.from({ length: STALLED }, () => StalledReader.open(url)));
@@ -45,11 +45,11 @@ describe("one caller's sockets that never read", () => {
       );
       const stop = worker.fake.streams.startTicker([STREAM], PER_SECOND);
       await sleep(WARMUP_MS);
-      const rssBefore = rssMb();
+      const rssBefore = rssMb(others);
       const samples: number[] = [];
       for (let second = 0; second < SECONDS; second++) {
         await sleep(1000);
-        samples.push(rssMb());
+        samples.push(rssMb(others));
       }
       stop();
       const codes = await Promise.race([
@@ -76,52 +76,3 @@ describe("one caller's sockets that never read", () => {
     SECONDS * 1000 + 90_000,
   );
 });
-
-function open(url: string): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { perMessageDeflate: false });
-    ws.once("open", () => resolve(ws));
-    ws.once("error", reject);
-  });
-}
-
-/** workerd processes among this process's descendants (the Worker's runtime). */
-function workerdProcesses(): number[] {
-  const found: number[] = [];
-  const children = (pid: number): number[] => {
-    try {
-      return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8")
-        .trim()
-        .split(/\s+/)
-        .filter(Boolean)
-        .map(Number);
-    } catch {
-      return [];
-    }
-  };
-  const visit = (pid: number) => {
-    for (const child of children(pid)) {
-      try {
-        if (readFileSync(`/proc/${child}/comm`, "utf8").trim() === "workerd") found.push(child);
-      } catch {
-        continue;
-      }
-      visit(child);
-    }
-  };
-  visit(process.pid);
-  return found;
-}
-
-function rssMb(): number {
-  let kb = 0;
-  for (const pid of workerdProcesses()) {
-    if (others.has(pid)) continue;
-    kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
-  }
-  return Math.round(kb / 1024);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

@@ -2,10 +2,10 @@
 // times that), but one caller holds up to RELAY_MAX_CLIENTS_PER_CALLER sockets (1000). Every message is an event
 // on the one relay object that fans out everyone's data, so a caller sending from many sockets at once must not
 // take the relay's time from everyone else: another caller's reader keeps getting its events on time.
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { CLIENTS } from "../support/credentials.ts";
+import { cpuTicks, openSocket, workerdProcesses } from "../support/runtime-probe.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { startWorkerProcess, type WorkerProcess } from "../support/worker-process.ts";
 
@@ -30,7 +30,7 @@ describe("one caller sending from many sockets", () => {
   it(
     "does not take the relay's time from another caller's reader",
     async () => {
-      const reader = await open(`${worker.directWsUrl}/k/${CLIENTS.hook.token}/ws/${STREAM}`);
+      const reader = await openSocket(`${worker.directWsUrl}/k/${CLIENTS.hook.token}/ws/${STREAM}`);
       const latencies: number[] = [];
       reader.on("message", (data) => {
         const stamped = /"E":(\d+)/.exec(data.toString())?.[1];
@@ -47,7 +47,9 @@ describe("one caller sending from many sockets", () => {
       const quiet = await measure(latencies);
 
       const flooders = await Promise.all(
-        Array.from({ length: SOCKETS }, () => open(`${worker.directWsUrl}/k/${CLIENTS.trader.apiKey}/ws`)),
+        Array.from({ length: SOCKETS }, () =>
+          openSocket(`${worker.directWsUrl}/k/${CLIENTS.trader.apiKey}/ws`),
+        ),
       );
       let sent = 0;
       let closed = 0;
@@ -84,59 +86,14 @@ async function measure(
   latencies: number[],
 ): Promise<{ p50Ms: number; p99Ms: number; relayCpuPercent: number }> {
   latencies.splice(0);
-  const cpuBefore = cpuTicks();
+  const cpuBefore = cpuTicks(others);
   const started = Date.now();
   await new Promise((resolve) => setTimeout(resolve, SECONDS * 1000));
-  const cpu = ((cpuTicks() - cpuBefore) * 10) / (Date.now() - started);
+  const cpu = ((cpuTicks(others) - cpuBefore) * 10) / (Date.now() - started);
   const sorted = [...latencies].sort((a, b) => a - b);
   return {
     p50Ms: sorted[Math.floor(sorted.length / 2)] ?? Number.POSITIVE_INFINITY,
     p99Ms: sorted[Math.floor(sorted.length * 0.99)] ?? Number.POSITIVE_INFINITY,
     relayCpuPercent: Math.round(cpu * 100),
   };
-}
-
-function open(url: string): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { perMessageDeflate: false });
-    ws.once("open", () => resolve(ws));
-    ws.once("error", reject);
-  });
-}
-
-/** CPU time (in 10 ms ticks) of the Worker's workerd processes. */
-function cpuTicks(): number {
-  let ticks = 0;
-  for (const pid of workerdProcesses()) {
-    if (others.has(pid)) continue;
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-    ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
-  }
-  return ticks;
-}
-
-function workerdProcesses(): number[] {
-  const found: number[] = [];
-  const visit = (pid: number) => {
-    let children: number[] = [];
-    try {
-      children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8")
-        .trim()
-        .split(/\s+/)
-        .filter(Boolean)
-        .map(Number);
-    } catch {
-      return;
-    }
-    for (const child of children) {
-      try {
-        if (readFileSync(`/proc/${child}/comm`, "utf8").trim() === "workerd") found.push(child);
-      } catch {
-        continue;
-      }
-      visit(child);
-    }
-  };
-  visit(process.pid);
-  return found;
 }

@@ -6,9 +6,9 @@
 // SLOW_READER_SECONDS (default 15) sets how long the stream runs after a warm-up; the report's figures come
 // from 60. The old relay grew by about 33 MB a second here (2.2 GB after a minute), and kept the sockets open.
 
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { openSocket, rssMb, sleep, workerdProcesses } from "../support/runtime-probe.ts";
 import { StalledReader } from "../support/stalled-reader.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { startWorkerProcess, type WorkerProcess } from "../support/worker-process.ts";
@@ -40,7 +40,7 @@ describe("clients that stop reading", () => {
     async () => {
       expect(worker.directWsUrl).not.toBe(worker.wsUrl);
       const url = `${worker.directWsUrl}/ws/${STREAM}`;
-      const reader = await open(url);
+      const reader = await openSocket(url);
       const latencies: number[] = [];
       let measuring = false;
       reader.on("message", (data) => {
@@ -60,16 +60,16 @@ describe("clients that stop reading", () => {
       // The baseline is taken once the relay runs at speed, before the stalled sockets' kernel buffers are full
       // (about 4 MB each on loopback, 7 s at this rate): from then on only the runtime can hold their backlog.
       await sleep(WARMUP_MS);
-      const rssBefore = rssMb();
+      const rssBefore = rssMb(others);
       const samples: number[] = [];
       measuring = true;
       for (let second = 0; second < SECONDS; second++) {
         await sleep(1000);
-        samples.push(rssMb());
+        samples.push(rssMb(others));
       }
       measuring = false;
       stop();
-      const rssAfter = rssMb();
+      const rssAfter = rssMb(others);
       // Reading again, each stalled client drains what was queued for it and then meets the close frame.
       const codes = await Promise.race([
         Promise.all(stalled.map((reader) => reader.resume())),
@@ -103,53 +103,3 @@ describe("clients that stop reading", () => {
     SECONDS * 1000 + 60_000,
   );
 });
-
-function open(url: string): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { perMessageDeflate: false });
-    ws.once("open", () => resolve(ws));
-    ws.once("error", reject);
-  });
-}
-
-/** workerd processes among this process's descendants (the Worker's runtime). */
-function workerdProcesses(): number[] {
-  const found: number[] = [];
-  const children = (pid: number): number[] => {
-    try {
-      return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8")
-        .trim()
-        .split(/\s+/)
-        .filter(Boolean)
-        .map(Number);
-    } catch {
-      return [];
-    }
-  };
-  const visit = (pid: number) => {
-    for (const child of children(pid)) {
-      try {
-        if (readFileSync(`/proc/${child}/comm`, "utf8").trim() === "workerd") found.push(child);
-      } catch {
-        continue; // Gone meanwhile.
-      }
-      visit(child);
-    }
-  };
-  visit(process.pid);
-  return found;
-}
-
-/** Resident memory of the Worker's workerd processes (its runtime and wrangler's proxy) together, in MB. */
-function rssMb(): number {
-  let kb = 0;
-  for (const pid of workerdProcesses()) {
-    if (others.has(pid)) continue;
-    kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
-  }
-  return Math.round(kb / 1024);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
