@@ -12,6 +12,8 @@ export class BacklogLedger<K> {
 
   /** Records a socket's latest reading; returns its share's total. Sockets with nothing unread are not kept. */
   set(share: string, key: K, bytes: number): number {
+    // The common case on the fan-out path: a reader keeping up, with nothing on the books.
+    if (bytes === 0 && !this.#entries.has(key)) return this.total(share);
     const total = this.total(share) + bytes - (this.#entries.get(key)?.bytes ?? 0);
     if (bytes === 0) this.#entries.delete(key);
     else this.#entries.set(key, { share, bytes });

@@ -48,7 +48,8 @@ export async function proxyRest(
   }
   const call = await readIncoming(request, options.maxBodyBytes);
   const caller = await authenticate(request.headers, call, endpoint, options.registry, Date.now());
-  const access = authorize(caller.client, endpoint, [...call.query, ...(call.body ?? [])]);
+  const params = [...call.query, ...(call.body ?? [])];
+  const access = authorize(caller.client, endpoint, params);
   if (!access.ok) throw new GatewayError(access.error);
   if (endpoint.path.endsWith("/listenKey") && method !== "GET") {
     const response = await handleListenKey(
@@ -57,7 +58,7 @@ export async function proxyRest(
       {
         method: method as "POST" | "PUT" | "DELETE",
         market: route.market,
-        params: [...call.query, ...(call.body ?? [])],
+        params,
       },
       caller.client,
     );
@@ -84,7 +85,7 @@ export async function proxyRest(
       method,
       path: endpoint.path,
       security: endpoint.security,
-      params: [...call.query, ...(call.body ?? [])],
+      params,
     }),
   };
   const outgoing =
