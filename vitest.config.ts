@@ -17,6 +17,9 @@ export default defineConfig({
         test: { name: "unit", include: ["test/unit/**/*.test.ts"] },
       },
       {
+        test: { name: "fake-exchange", include: ["test/fake-exchange/**/*.test.ts"] },
+      },
+      {
         plugins: [
           cloudflareTest(({ inject }) => ({
             wrangler: { configPath: "./wrangler.toml" },
@@ -24,11 +27,11 @@ export default defineConfig({
           })),
         ],
         test: {
-          name: "workers",
+          name: "integration",
           include: [
-            "test/workers/**/*.test.ts",
-            "test/unit/signing-*.test.ts",
-            "test/unit/encoding-*.test.ts",
+            "test/integration/**/*.test.ts",
+            "test/unit/signing/**/*.test.ts",
+            "test/unit/encoding/**/*.test.ts",
           ],
           globalSetup: ["test/support/fake-exchange-global-setup.ts"],
           // The files share one fake exchange (workerd cannot start servers), so they take turns.

@@ -3,7 +3,7 @@
 // through a relay listen key on the page's relay socket. After a gap on that key (or an event that changes
 // them) positions and orders are fetched again.
 
-import type { createRestClient, StreamClient } from "../shared/client/index.ts";
+import type { createRestClient, StreamClient } from "../client/index.ts";
 import { element, fillTable, log, throttle } from "./dom.ts";
 
 type Rest = ReturnType<typeof createRestClient>;

@@ -10,7 +10,7 @@ import {
   type KlineEvent,
   StreamClient,
   streams,
-} from "../shared/client/index.ts";
+} from "../client/index.ts";
 import { openAccount } from "./account.ts";
 import { showBook } from "./book-view.ts";
 import { PriceChart } from "./chart.ts";

@@ -1,5 +1,5 @@
 // The order book panel. With REST (a token): a local book kept from a REST snapshot plus the diff stream, as
-// Binance documents (shared/client/order-book.ts), resynced after every gap. Without: the relay's 20-level
+// Binance documents (client/book/order-book.ts), resynced after every gap. Without: the relay's 20-level
 // partial depth stream.
 
 import {
@@ -10,7 +10,7 @@ import {
   type PriceLevel,
   type StreamClient,
   streams,
-} from "../shared/client/index.ts";
+} from "../client/index.ts";
 import { counter, element, fillTable, log, throttle } from "./dom.ts";
 
 const DEPTH = 15;

@@ -8,7 +8,7 @@ import {
   type IChartApi,
   type UTCTimestamp,
 } from "lightweight-charts";
-import type { Kline } from "../shared/client/index.ts";
+import type { Kline } from "../client/index.ts";
 
 export class PriceChart {
   readonly #container: HTMLElement;

@@ -2,7 +2,7 @@
 // lost its upstream), kept per stream so the indicator says "recovered" only when every one of them is back. The
 // relay's "stale" notice is a moment, not a state: it is shown without opening a gap.
 
-import type { GapEvent } from "../shared/client/index.ts";
+import type { GapEvent } from "../client/index.ts";
 import { element, log } from "./dom.ts";
 
 export class GapView {

@@ -12,7 +12,7 @@ export interface BinanceSecrets {
   readonly BINANCE_PRIVATE_KEY_PASSPHRASE?: string;
   /** More accounts, by name (shared/auth/accounts.ts). */
   readonly BINANCE_ACCOUNTS?: string;
-  /** Webhooks that place orders (shared/hooks/config.ts). */
+  /** Webhooks that place orders (shared/webhooks/config.ts). */
   readonly WEBHOOKS?: string;
 }
 

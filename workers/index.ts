@@ -2,9 +2,9 @@
 
 import { app } from "./api/app.ts";
 
-export { BinanceEgress } from "./api/egress.ts";
-export { OrderDesk } from "./hooks/order-desk.ts";
+export { BinanceEgress } from "./egress/binance-egress.ts";
 export { MarketRelay } from "./stream/market-relay.ts";
 export { UserStream } from "./stream/user-stream.ts";
+export { OrderDesk } from "./webhooks/order-desk.ts";
 
 export default app;

@@ -1,7 +1,7 @@
 // USDⓈ-M futures (fapi.binance.com): every REST endpoint the gateway lets through.
 // Names follow binance-connector-js (@binance/derivatives-trading-usds-futures); paths, security, weights and
 // mandatory parameters follow Binance's USDⓈ-M docs. `reference` names the reference Python connector's methods
-// (test/fixtures/reference-connector-rest.tsv) that each entry covers; entries without one are additions.
+// (test/support/fixtures/reference-connector-rest.tsv) that each entry covers; entries without one are additions.
 
 import type { Endpoint } from "./types.ts";
 import { DEPTH_WEIGHT, KLINE_WEIGHT } from "./weights.ts";

@@ -1,6 +1,6 @@
 // Recognising an exact replay of a caller's write. Binance refuses a repeated client order id only while that
 // order is open, and the gateway gives each request its own id, so three copies of one signed order would make
-// three orders. The egress object answers a copy with the original's outcome instead (workers/api/replays.ts).
+// three orders. The egress object answers a copy with the original's outcome instead (workers/egress/replays.ts).
 // - Drop-in writes: same client, market, method, path and signature. The signature covers every parameter,
 //   timestamp and recvWindow included, so an equal one means the same request, however its parameters are split
 //   between query and body; hex case does not matter, as in the check.

@@ -1,10 +1,17 @@
 // HTTP control API under /__fake/ for tests that cannot call this process's JS methods (workerd).
 
-import { readAccount, recordNotification, writeAccount, writePrice, writeStrict } from "./account-control.ts";
-import { enqueueFault } from "./faults.ts";
+import {
+  readAccount,
+  recordNotification,
+  writeAccount,
+  writePrice,
+  writeStrict,
+} from "./accounts/account-control.ts";
+import { active, expireListenKey, forgetListenKey } from "./accounts/listen-keys.ts";
 import { type Json, rawNumber } from "./json.ts";
-import { active, expireListenKey, forgetListenKey } from "./listen-keys.ts";
-import { jsonReply, okJson, type Reply } from "./replies.ts";
+import { enqueueFault } from "./rest/faults.ts";
+import { jsonReply, okJson, type Reply } from "./rest/replies.ts";
+import { writeWeight } from "./rest/weights.ts";
 import { type ExchangeState, registerKey, resetState, serverTime, simulationOf } from "./state.ts";
 import type {
   FakeAlgoOrder,
@@ -14,9 +21,8 @@ import type {
   SimulationOptions,
   SimulationStatus,
 } from "./types.ts";
-import { writeWeight } from "./weights.ts";
-import { handleStreamControl } from "./ws-control.ts";
-import type { StreamHub } from "./ws-server.ts";
+import { handleStreamControl } from "./ws/control.ts";
+import type { StreamHub } from "./ws/server.ts";
 
 export const CONTROL_PREFIX = "/__fake/";
 

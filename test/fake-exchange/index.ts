@@ -1,9 +1,9 @@
 // Public API of the fake Binance Futures exchange (HTTP side, and market streams over WebSocket).
 
 import type { Server } from "node:http";
-import { readAccount, writeAccount, writePrice } from "./account-control.ts";
-import { enqueueFault } from "./faults.ts";
-import { isListenKeyActive } from "./listen-keys.ts";
+import { readAccount, writeAccount, writePrice } from "./accounts/account-control.ts";
+import { isListenKeyActive } from "./accounts/listen-keys.ts";
+import { enqueueFault } from "./rest/faults.ts";
 import { startServer } from "./server.ts";
 import { createState, registerKey, resetState, serverTime, simulationOf } from "./state.ts";
 import type {
@@ -21,10 +21,10 @@ import type {
   SimulationOptions,
   SimulationStatus,
 } from "./types.ts";
-import type { FakeStreams } from "./ws-types.ts";
+import type { FakeStreams } from "./ws/types.ts";
 
-export { FIRST_ALGO_ID } from "./algo-orders.ts";
-export { FIRST_ORDER_ID } from "./orders.ts";
+export { FIRST_ALGO_ID } from "./accounts/algo-orders.ts";
+export { FIRST_ORDER_ID } from "./accounts/orders.ts";
 export type {
   AlgoStatus,
   FakeAccountSettings,
@@ -43,9 +43,9 @@ export type {
   SimulationOptions,
   SimulationStatus,
 } from "./types.ts";
-export { sequenceOf } from "./ws-payloads.ts";
-export { fakeRouteOf } from "./ws-routes.ts";
-export { DEFAULT_STREAM_OPTIONS, FIRST_SEQUENCE } from "./ws-server.ts";
+export { sequenceOf } from "./ws/payloads.ts";
+export { fakeRouteOf } from "./ws/routes.ts";
+export { DEFAULT_STREAM_OPTIONS, FIRST_SEQUENCE } from "./ws/server.ts";
 export type {
   FakeStreams,
   IncomingFrame,
@@ -54,7 +54,7 @@ export type {
   StreamFilter,
   StreamOptions,
   StreamRoute,
-} from "./ws-types.ts";
+} from "./ws/types.ts";
 
 export interface FakeExchange {
   /** "http://127.0.0.1:<port>" */

@@ -2,16 +2,16 @@
 // The market-stream WebSocket side (ws-server.ts) listens on the same server's "upgrade" event.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { active } from "./accounts/listen-keys.ts";
+import { listenKeyExpired } from "./accounts/user-events.ts";
 import { CONTROL_PREFIX, handleControlRequest } from "./control-api.ts";
-import { handleExchangeRequest } from "./exchange-request.ts";
-import { active } from "./listen-keys.ts";
-import { binanceError, type Reply } from "./replies.ts";
-import { createSimulation } from "./simulation.ts";
+import { handleExchangeRequest } from "./rest/exchange-request.ts";
+import { binanceError, type Reply } from "./rest/replies.ts";
+import { createSimulation } from "./sim/simulation.ts";
 import { type ExchangeState, serverTime } from "./state.ts";
 import type { SimulationOptions } from "./types.ts";
-import { listenKeyExpired } from "./user-events.ts";
-import { attachStreams, type StreamHub } from "./ws-server.ts";
-import type { StreamOptions } from "./ws-types.ts";
+import { attachStreams, type StreamHub } from "./ws/server.ts";
+import type { StreamOptions } from "./ws/types.ts";
 
 export interface RunningServer {
   readonly server: Server;

@@ -1,18 +1,22 @@
 // All mutable state of one fake exchange, and the context handed to endpoint handlers.
 
-import { type AccountBook, createAccountBook } from "./accounts.ts";
-import { type AlgoStore, createAlgoStore } from "./algo-orders.ts";
-import type { FaultQueue } from "./faults.ts";
-import { createListenKeyStore, DEFAULT_LISTEN_KEY_VALIDITY_MS, type ListenKeyStore } from "./listen-keys.ts";
-import { clearOrders, createOrderStore, type OrderStore } from "./orders.ts";
-import type { Params } from "./params.ts";
-import { createPriceBook, type PriceBook } from "./prices.ts";
-import type { Reply } from "./replies.ts";
-import { prepareKey, type RegisteredKey } from "./signature.ts";
-import type { Simulation } from "./simulation.ts";
+import { type AccountBook, createAccountBook } from "./accounts/accounts.ts";
+import { type AlgoStore, createAlgoStore } from "./accounts/algo-orders.ts";
+import {
+  createListenKeyStore,
+  DEFAULT_LISTEN_KEY_VALIDITY_MS,
+  type ListenKeyStore,
+} from "./accounts/listen-keys.ts";
+import { clearOrders, createOrderStore, type OrderStore } from "./accounts/orders.ts";
+import type { UserEventSink } from "./accounts/user-events.ts";
+import type { FaultQueue } from "./rest/faults.ts";
+import type { Params } from "./rest/params.ts";
+import { createPriceBook, type PriceBook } from "./rest/prices.ts";
+import type { Reply } from "./rest/replies.ts";
+import { prepareKey, type RegisteredKey } from "./rest/signature.ts";
+import { createWeightState, resetWeights, type WeightState } from "./rest/weights.ts";
+import type { Simulation } from "./sim/simulation.ts";
 import type { FakeExchangeOptions, FakeKey, FakeNotification, Market, RecordedRequest } from "./types.ts";
-import type { UserEventSink } from "./user-events.ts";
-import { createWeightState, resetWeights, type WeightState } from "./weights.ts";
 
 export interface ExchangeState {
   readonly keys: Map<string, RegisteredKey>;

@@ -1,6 +1,6 @@
 // Public types of the fake Binance Futures exchange.
 
-import type { StreamOptions } from "./ws-types.ts";
+import type { StreamOptions } from "./ws/types.ts";
 
 export type Market = "um" | "cm";
 

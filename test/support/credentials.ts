@@ -1,7 +1,7 @@
 // Credentials used by every test: the "real" Binance keys the fake exchange knows (from the signing vectors),
 // and the virtual clients of GATEWAY_CLIENTS. Pure data, importable from Node and from workerd.
 
-import vectors from "../fixtures/signing-vectors.json" with { type: "json" };
+import vectors from "./fixtures/signing-vectors.json" with { type: "json" };
 
 const futuresDoc = vectors.vectors.find((v) => v.id === "hmac-futures-doc");
 

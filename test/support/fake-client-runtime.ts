@@ -1,4 +1,4 @@
-// Test doubles for the stream client (shared/client): a fake socket that records what is sent and lets a test
+// Test doubles for the stream client (client): a fake socket that records what is sent and lets a test
 // open, feed and drop it, and a fake runtime whose clock only moves when the test says so. No real timers.
 
 import {
@@ -9,7 +9,7 @@ import {
   type SocketListener,
   StreamClient,
   type StreamClientOptions,
-} from "../../shared/client/index.ts";
+} from "../../client/index.ts";
 
 export class FakeSocket implements ClientSocket {
   readonly url: string;

@@ -6,11 +6,11 @@ import type { GatewayEnv } from "../env.ts";
 import { createLogger } from "../log.ts";
 import { type GatewayOptions, loadGatewayOptions } from "./config.ts";
 import { GatewayError, renderError } from "./errors.ts";
-import { health } from "./health-route.ts";
-import { alertStatus, receiveAlert } from "./hooks-route.ts";
-import { proxyRest } from "./rest-proxy.ts";
-import { connectStream, isStreamPath } from "./stream-connect.ts";
-import { mintTokenFor } from "./stream-token-route.ts";
+import { health } from "./routes/health.ts";
+import { proxyRest } from "./routes/rest-proxy.ts";
+import { connectStream, isStreamPath } from "./routes/stream-connect.ts";
+import { mintTokenFor } from "./routes/stream-token.ts";
+import { alertStatus, receiveAlert } from "./routes/webhooks.ts";
 
 export const app = new Hono<{ Bindings: GatewayEnv }>();
 

@@ -8,10 +8,10 @@ import { ClientRegistry } from "../../shared/auth/registry.ts";
 import { relayKeyMac } from "../../shared/auth/relay-key.ts";
 import { streamTokenKey } from "../../shared/auth/stream-token.ts";
 import type { Market } from "../../shared/catalog/types.ts";
-import { type Hook, parseHooks } from "../../shared/hooks/config.ts";
 import { egressObjectName } from "../../shared/rest/egress-reply.ts";
 import { type WeightLimits, weightLimits } from "../../shared/rest/weight-ledger.ts";
 import { err, ok, type Result } from "../../shared/result.ts";
+import { type Hook, parseHooks } from "../../shared/webhooks/config.ts";
 
 import type { GatewayEnv } from "../env.ts";
 

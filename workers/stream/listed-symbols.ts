@@ -8,8 +8,8 @@ import type { Market } from "../../shared/catalog/types.ts";
 import { type Listing, parseListing } from "../../shared/streams/listing.ts";
 import type { ListingCheck, ListingVerdict } from "../../shared/streams/listing-check.ts";
 import type { GatewayEnv } from "../env.ts";
-import { BinanceCalls } from "../hooks/binance-calls.ts";
 import type { Logger } from "../log.ts";
+import { BinanceCalls } from "../webhooks/binance-calls.ts";
 import { readUserStreamOptions } from "./config.ts";
 
 const PATHS: Readonly<Record<Market, string>> = { um: "/fapi/v1/exchangeInfo", cm: "/dapi/v1/exchangeInfo" };
