@@ -4,6 +4,7 @@
 // COIN-M docs. `reference` names the reference Python connector's methods that each entry covers.
 
 import type { Endpoint } from "./types.ts";
+import { userDataStreamEndpoints } from "./user-data-stream.ts";
 import { DEPTH_WEIGHT, KLINE_WEIGHT } from "./weights.ts";
 
 export const CM_ENDPOINTS = [
@@ -755,40 +756,5 @@ export const CM_ENDPOINTS = [
   },
 
   // ── User data stream ────────────────────────────────────────────────────────────────────────────────
-  {
-    market: "cm",
-    name: "startUserDataStream",
-    reference: ["new_listen_key"],
-    method: "POST",
-    path: "/dapi/v1/listenKey",
-    security: "API_KEY",
-    weight: 1,
-    required: [],
-    actsOn: "account",
-    summary: "Create a listenKey, or extend the active one (USER_STREAM).",
-  },
-  {
-    market: "cm",
-    name: "keepaliveUserDataStream",
-    reference: ["renew_listen_key"],
-    method: "PUT",
-    path: "/dapi/v1/listenKey",
-    security: "API_KEY",
-    weight: 1,
-    required: [],
-    actsOn: "account",
-    summary: "Extend the listenKey's validity by 60 minutes (USER_STREAM).",
-  },
-  {
-    market: "cm",
-    name: "closeUserDataStream",
-    reference: ["close_listen_key"],
-    method: "DELETE",
-    path: "/dapi/v1/listenKey",
-    security: "API_KEY",
-    weight: 1,
-    required: [],
-    actsOn: "account",
-    summary: "Close the user data stream (USER_STREAM).",
-  },
+  ...userDataStreamEndpoints("cm", "/dapi/v1/listenKey"),
 ] as const satisfies readonly Endpoint[];

@@ -4,6 +4,7 @@
 // (test/support/fixtures/reference-connector-rest.tsv) that each entry covers; entries without one are additions.
 
 import type { Endpoint } from "./types.ts";
+import { userDataStreamEndpoints } from "./user-data-stream.ts";
 import { DEPTH_WEIGHT, KLINE_WEIGHT } from "./weights.ts";
 
 export const UM_ENDPOINTS = [
@@ -1107,40 +1108,5 @@ export const UM_ENDPOINTS = [
   },
 
   // ── User data stream ────────────────────────────────────────────────────────────────────────────────
-  {
-    market: "um",
-    name: "startUserDataStream",
-    reference: ["new_listen_key"],
-    method: "POST",
-    path: "/fapi/v1/listenKey",
-    security: "API_KEY",
-    weight: 1,
-    required: [],
-    actsOn: "account",
-    summary: "Create a listenKey, or extend the active one (USER_STREAM).",
-  },
-  {
-    market: "um",
-    name: "keepaliveUserDataStream",
-    reference: ["renew_listen_key"],
-    method: "PUT",
-    path: "/fapi/v1/listenKey",
-    security: "API_KEY",
-    weight: 1,
-    required: [],
-    actsOn: "account",
-    summary: "Extend the listenKey's validity by 60 minutes (USER_STREAM).",
-  },
-  {
-    market: "um",
-    name: "closeUserDataStream",
-    reference: ["close_listen_key"],
-    method: "DELETE",
-    path: "/fapi/v1/listenKey",
-    security: "API_KEY",
-    weight: 1,
-    required: [],
-    actsOn: "account",
-    summary: "Close the user data stream (USER_STREAM).",
-  },
+  ...userDataStreamEndpoints("um", "/fapi/v1/listenKey"),
 ] as const satisfies readonly Endpoint[];
