@@ -11,8 +11,8 @@ export {
   type OrderBookStatus,
   type ResyncReason,
 } from "./book/order-book.ts";
-export { canonicalDecimal, compareDecimals } from "./decimal.ts";
-export { StreamClientError, type StreamClientErrorCode, type UpstreamError } from "./errors.ts";
+export { canonicalDecimal, compareDecimals } from "./book/decimal.ts";
+export { StreamClientError, type StreamClientErrorCode, type UpstreamError } from "./stream/errors.ts";
 // The typed REST client (rest-client.ts): one method per catalog endpoint, both markets.
 export * from "./rest/client.ts";
 export { type ClientRuntime, type ClientSocket, defaultRuntime, type SocketListener } from "./runtime.ts";

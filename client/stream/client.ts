@@ -7,7 +7,7 @@
 // (`relayEvents: true`). Time, timers, randomness and sockets all come from the ClientRuntime.
 
 import { GapTracker } from "../../shared/streams/gap-tracker.ts";
-import { StreamClientError } from "../errors.ts";
+import { StreamClientError } from "./errors.ts";
 import { Listeners } from "../listeners.ts";
 import { type ClientRuntime, defaultRuntime } from "../runtime.ts";
 import { Connection } from "./connection.ts";
