@@ -7,20 +7,22 @@
 // rejects with BinanceError (an answer that is not a success), RestNetworkError (no answer) or RestUsageError
 // (refused before sending). All parameters go in the query string, POST/PUT included: Binance accepts either,
 // and one placement keeps the signed bytes and the sent bytes the same string.
-// fetch, the clock and the JSON parser are injected (rest-options.ts holds the defaults).
+// fetch and the clock come from the runtime (runtime.ts), the JSON parser from the options (options.ts).
 
 import { CM_ENDPOINTS } from "../../shared/catalog/cm.ts";
 import type { Endpoint, Market } from "../../shared/catalog/types.ts";
 import { UM_ENDPOINTS } from "../../shared/catalog/um.ts";
 import { encodeParams, type Param } from "../../shared/encoding/query.ts";
 import { createSigner, type Signer } from "../../shared/signing/signer.ts";
+import type { RestRequestInit } from "../runtime.ts";
 import { BinanceError, RestNetworkError, RestUsageError } from "./errors.ts";
-import { invalid, type RestClientOptions, type RestRequestInit, resolveOptions } from "./options.ts";
+import { invalid, type RestClientOptions, resolveOptions } from "./options.ts";
 import { missingRequired, type Params, toWireParams } from "./params.ts";
 import type { CallOptions, MarketClient, RestClient, RestResponse } from "./types.ts";
 
+export type { FetchLike, RestRequestInit, RestRuntime } from "../runtime.ts";
 export { BinanceError, RestNetworkError, RestUsageError, type RestUsageReason } from "./errors.ts";
-export type { FetchLike, RestAuth, RestClientOptions, RestRequestInit } from "./options.ts";
+export type { RestAuth, RestClientOptions } from "./options.ts";
 export { formatNumber, type Params, type ParamValue } from "./params.ts";
 export type * from "./types.ts";
 

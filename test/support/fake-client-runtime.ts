@@ -2,13 +2,13 @@
 // open, feed and drop it, and a fake runtime whose clock only moves when the test says so. No real timers.
 
 import {
-  type ClientRuntime,
   type ClientSocket,
   type ConnectionStatus,
   type GapEvent,
   type SocketListener,
   StreamClient,
   type StreamClientOptions,
+  type StreamRuntime,
 } from "../../client/index.ts";
 
 export class FakeSocket implements ClientSocket {
@@ -64,7 +64,7 @@ export class FakeSocket implements ClientSocket {
   }
 }
 
-export class FakeRuntime implements ClientRuntime {
+export class FakeRuntime implements StreamRuntime {
   time = 0;
   randomValue = 0.5;
   readonly sockets: FakeSocket[] = [];
