@@ -54,7 +54,7 @@ function buildMarket<M extends Market>(
 }
 
 function createCall(options: RestClientOptions): Call {
-  const { bases, sharedBase, auth, recvWindow, fetch, now, parse } = resolveOptions(options);
+  const { bases, sharedBase, auth, recvWindow, fetch: send, now, parse } = resolveOptions(options);
   let signer: Promise<Signer> | null = null;
   const sign = (secret: string, payload: string): Promise<string> => {
     signer ??= createSigner({ kind: "hmac", secret }).then((created) => {
@@ -94,7 +94,7 @@ function createCall(options: RestClientOptions): Call {
     let response: Response;
     let raw: string;
     try {
-      response = await fetch(url, init);
+      response = await send(url, init);
       raw = await response.text();
     } catch (cause) {
       throw new RestNetworkError(market, endpoint.method, endpoint.path, cause);
