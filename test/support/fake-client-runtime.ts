@@ -1,5 +1,6 @@
-// Test doubles for the stream client (client): a fake socket that records what is sent and lets a test
-// open, feed and drop it, and a fake runtime whose clock only moves when the test says so. No real timers.
+// Test doubles for the stream client (client/stream/client.ts): a fake socket that records what is sent and
+// lets a test open, feed and drop it, and a fake runtime whose clock only moves when the test says so. No real
+// timers.
 
 import {
   type ClientSocket,
