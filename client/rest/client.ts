@@ -54,6 +54,7 @@ function buildMarket<M extends Market>(
 }
 
 function createCall(options: RestClientOptions): Call {
+  // `send`, not `fetch`: the injected function, named apart from the global it may wrap.
   const { bases, sharedBase, auth, recvWindow, fetch: send, now, parse } = resolveOptions(options);
   let signer: Promise<Signer> | null = null;
   const sign = (secret: string, payload: string): Promise<string> => {

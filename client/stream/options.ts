@@ -26,7 +26,7 @@ export interface StreamClientOptions {
   readonly credential?: string;
   /** Ask the relay for its reconnecting/reconnected/stale notices (`?relayEvents=1`). */
   readonly relayEvents?: boolean;
-  /** Default: defaultRuntime(). */
+  /** Clock, timers, randomness and sockets; default: defaultRuntime(). Any ClientRuntime fits. */
   readonly runtime?: StreamRuntime;
   readonly backoff?: BackoffOptions;
   readonly heartbeat?: HeartbeatOptions;
