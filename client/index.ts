@@ -1,7 +1,9 @@
-// The client library's public surface: a stream client for the relay (Binance's futures stream protocol),
-// typed stream names and payloads for both markets, and a local order book kept from diff depth. Runs in
-// browsers, Node 22 and Workers; everything platform-bound goes through ClientRuntime (runtime.ts).
+// The client library's public surface: a typed REST client for the gateway (or Binance), a stream client for
+// the relay (Binance's futures stream protocol), typed stream names and payloads for both markets, and a local
+// order book kept from diff depth. Runs in browsers, Node 22 and Workers; everything platform-bound (clock,
+// timers, randomness, sockets, fetch) goes through ClientRuntime (runtime.ts).
 
+export { canonicalDecimal, compareDecimals } from "./book/decimal.ts";
 export { feedOrderBook } from "./book/feed.ts";
 export {
   type DepthDiff,
@@ -11,11 +13,16 @@ export {
   type OrderBookStatus,
   type ResyncReason,
 } from "./book/order-book.ts";
-export { canonicalDecimal, compareDecimals } from "./decimal.ts";
-export { StreamClientError, type StreamClientErrorCode, type UpstreamError } from "./errors.ts";
-// The typed REST client (rest-client.ts): one method per catalog endpoint, both markets.
+// The typed REST client (rest/client.ts): one method per catalog endpoint, both markets; its types and errors,
+// and FetchLike, RestRequestInit and RestRuntime from runtime.ts.
 export * from "./rest/client.ts";
-export { type ClientRuntime, type ClientSocket, defaultRuntime, type SocketListener } from "./runtime.ts";
+export {
+  type ClientRuntime,
+  type ClientSocket,
+  defaultRuntime,
+  type SocketListener,
+  type StreamRuntime,
+} from "./runtime.ts";
 export {
   type Backoff,
   type BackoffOptions,
@@ -24,33 +31,12 @@ export {
   type Jitter,
 } from "./stream/backoff.ts";
 export { StreamClient } from "./stream/client.ts";
-export type {
-  AggTradeEvent,
-  BookTickerEvent,
-  ContinuousKlineEvent,
-  DepthUpdateEvent,
-  ForceOrderEvent,
-  IndexPriceEvent,
-  IndexPriceKlineEvent,
-  Kline,
-  KlineEvent,
-  MarkPriceEvent,
-  MarkPriceKlineEvent,
-  MiniTickerEvent,
-  PriceLevel,
-  TickerEvent,
-  TradeEvent,
-} from "./stream/events.ts";
+export { StreamClientError, type StreamClientErrorCode, type UpstreamError } from "./stream/errors.ts";
+// Every stream payload type, as events.ts and info-events.ts declare them.
+export type * from "./stream/events.ts";
 export type { HeartbeatOptions } from "./stream/heartbeat.ts";
 export type { Parse } from "./stream/incoming.ts";
-export type {
-  AssetIndexEvent,
-  CompositeIndexEvent,
-  ContractInfoEvent,
-  RelayNotice,
-  RelayNoticeKind,
-  TradingSessionEvent,
-} from "./stream/info-events.ts";
+export type * from "./stream/info-events.ts";
 export {
   type CmContractType,
   type DepthOptions,

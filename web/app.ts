@@ -2,7 +2,7 @@
 // connection state and every gap (the page's own socket, or the relay's upstream) and its recovery. With a token
 // (from the URL's #token=..., or the form; kept for the tab's session only) the chart starts from REST history,
 // the book is kept from a REST snapshot plus the diff stream, and an account panel appears when the token has
-// the read and stream scopes. Everything goes through the shared client library.
+// the read and stream scopes. Everything goes through the client library (client/).
 
 import {
   type AggTradeEvent,

@@ -7,7 +7,7 @@
 // than retryDelayMs, as is one that failed. Snapshots that resolve after a newer resync are ignored.
 
 import { Listeners } from "../listeners.ts";
-import { type ClientRuntime, defaultRuntime } from "../runtime.ts";
+import { defaultRuntime, type StreamRuntime } from "../runtime.ts";
 import type { DepthUpdateEvent, PriceLevel } from "../stream/events.ts";
 import { BookSide } from "./side.ts";
 
@@ -30,7 +30,7 @@ export type ResyncReason = "sequence" | "stale-snapshot" | "gap";
 
 export interface OrderBookOptions {
   readonly getSnapshot: () => Promise<DepthSnapshot>;
-  readonly runtime?: Pick<ClientRuntime, "now" | "setTimeout">;
+  readonly runtime?: Pick<StreamRuntime, "now" | "setTimeout">;
   /** Least time between a failed or stale snapshot and the next fetch (default 1000 ms). */
   readonly retryDelayMs?: number;
   /** Most events buffered while syncing (default 1000; the oldest go first). */
@@ -43,7 +43,7 @@ type Phase = "buffering" | "bridging" | "live";
 
 export class OrderBook {
   readonly #options: OrderBookOptions;
-  readonly #runtime: Pick<ClientRuntime, "now" | "setTimeout">;
+  readonly #runtime: Pick<StreamRuntime, "now" | "setTimeout">;
   readonly #bids = new BookSide("highest");
   readonly #asks = new BookSide("lowest");
   readonly #resyncListeners: Listeners<ResyncReason>;

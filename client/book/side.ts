@@ -3,8 +3,8 @@
 // events touch a few levels each while readers ask for the top N, so a cached sorted copy is cheaper than
 // keeping a sorted structure up to date on every write.
 
-import { canonicalDecimal, compareDecimals, isZeroDecimal } from "../decimal.ts";
 import type { PriceLevel } from "../stream/events.ts";
+import { canonicalDecimal, compareDecimals, isZeroDecimal } from "./decimal.ts";
 
 export class BookSide {
   readonly #best: "highest" | "lowest";

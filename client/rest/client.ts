@@ -7,20 +7,22 @@
 // rejects with BinanceError (an answer that is not a success), RestNetworkError (no answer) or RestUsageError
 // (refused before sending). All parameters go in the query string, POST/PUT included: Binance accepts either,
 // and one placement keeps the signed bytes and the sent bytes the same string.
-// fetch, the clock and the JSON parser are injected (rest-options.ts holds the defaults).
+// fetch and the clock come from the runtime (runtime.ts), the JSON parser from the options (options.ts).
 
 import { CM_ENDPOINTS } from "../../shared/catalog/cm.ts";
 import type { Endpoint, Market } from "../../shared/catalog/types.ts";
 import { UM_ENDPOINTS } from "../../shared/catalog/um.ts";
 import { encodeParams, type Param } from "../../shared/encoding/query.ts";
 import { createSigner, type Signer } from "../../shared/signing/signer.ts";
+import type { RestRequestInit } from "../runtime.ts";
 import { BinanceError, RestNetworkError, RestUsageError } from "./errors.ts";
-import { invalid, type RestClientOptions, type RestRequestInit, resolveOptions } from "./options.ts";
+import { invalid, type RestClientOptions, resolveOptions } from "./options.ts";
 import { missingRequired, type Params, toWireParams } from "./params.ts";
 import type { CallOptions, MarketClient, RestClient, RestResponse } from "./types.ts";
 
+export type { FetchLike, RestRequestInit, RestRuntime } from "../runtime.ts";
 export { BinanceError, RestNetworkError, RestUsageError, type RestUsageReason } from "./errors.ts";
-export type { FetchLike, RestAuth, RestClientOptions, RestRequestInit } from "./options.ts";
+export type { RestAuth, RestClientOptions } from "./options.ts";
 export { formatNumber, type Params, type ParamValue } from "./params.ts";
 export type * from "./types.ts";
 
@@ -52,7 +54,8 @@ function buildMarket<M extends Market>(
 }
 
 function createCall(options: RestClientOptions): Call {
-  const { bases, sharedBase, auth, recvWindow, fetch, now, parse } = resolveOptions(options);
+  // `send`, not `fetch`: the injected function, named apart from the global it may wrap.
+  const { bases, sharedBase, auth, recvWindow, fetch: send, now, parse } = resolveOptions(options);
   let signer: Promise<Signer> | null = null;
   const sign = (secret: string, payload: string): Promise<string> => {
     signer ??= createSigner({ kind: "hmac", secret }).then((created) => {
@@ -92,7 +95,7 @@ function createCall(options: RestClientOptions): Call {
     let response: Response;
     let raw: string;
     try {
-      response = await fetch(url, init);
+      response = await send(url, init);
       raw = await response.text();
     } catch (cause) {
       throw new RestNetworkError(market, endpoint.method, endpoint.path, cause);

@@ -1,9 +1,10 @@
 // The REST client's options, checked once when the client is made so that a bad base URL or credential fails
-// there and not as a confusing network error on the first call. The ambient defaults (globalThis.fetch,
-// Date.now, JSON.parse) are read here, when a call is made, and nowhere else in the client.
+// there and not as a confusing network error on the first call. fetch and the clock come from the runtime
+// (defaultRuntime() unless one is passed); the older `fetch` and `now` options still win over it.
 
 import { DEFAULT_RECV_WINDOW, MAX_RECV_WINDOW } from "../../shared/auth/timestamp.ts";
-import type { HttpMethod, Market } from "../../shared/catalog/types.ts";
+import type { Market } from "../../shared/catalog/types.ts";
+import { defaultRuntime, type FetchLike, type RestRuntime } from "../runtime.ts";
 import { RestUsageError, type RestUsageReason } from "./errors.ts";
 
 /**
@@ -12,15 +13,6 @@ import { RestUsageError, type RestUsageReason } from "./errors.ts";
  *   (the gateway wants a credential even for market data), and SIGNED calls signed as Binance expects.
  */
 export type RestAuth = { readonly token: string } | { readonly apiKey: string; readonly apiSecret: string };
-
-export interface RestRequestInit {
-  readonly method: HttpMethod;
-  readonly headers: Record<string, string>;
-  readonly signal?: AbortSignal;
-}
-
-/** globalThis.fetch satisfies this; so does any test double. */
-export type FetchLike = (url: string, init: RestRequestInit) => Promise<Response>;
 
 export interface RestClientOptions {
   /**
@@ -32,8 +24,11 @@ export interface RestClientOptions {
   readonly auth?: RestAuth;
   /** recvWindow sent with SIGNED calls under { apiKey, apiSecret }: 5000 by default, at most 60000. */
   readonly recvWindow?: number;
+  /** fetch and the clock; default: defaultRuntime(). Any ClientRuntime fits. */
+  readonly runtime?: RestRuntime;
+  /** Overrides runtime.fetch. */
   readonly fetch?: FetchLike;
-  /** Milliseconds since the epoch, for `timestamp`. */
+  /** Overrides runtime.now: milliseconds since the epoch, for `timestamp`. */
   readonly now?: () => number;
   /** Parses a non-empty successful body into `data`; JSON.parse by default (`raw` keeps the exact text). */
   readonly parse?: (text: string) => unknown;
@@ -52,6 +47,7 @@ export interface ResolvedOptions {
 
 export function resolveOptions(options: RestClientOptions): ResolvedOptions {
   const { baseUrl, auth } = options;
+  const runtime = options.runtime ?? defaultRuntime();
   const bases =
     typeof baseUrl === "string"
       ? { um: readBaseUrl("baseUrl", baseUrl), cm: readBaseUrl("baseUrl", baseUrl) }
@@ -70,9 +66,9 @@ export function resolveOptions(options: RestClientOptions): ResolvedOptions {
     sharedBase: typeof baseUrl === "string",
     auth,
     recvWindow,
-    // Wrapped, not stored: browsers reject fetch called with any `this` but the global object.
-    fetch: options.fetch ?? ((url, init) => globalThis.fetch(url, init)),
-    now: options.now ?? (() => Date.now()),
+    // Stored unbound and called so: a runtime may hold globalThis.fetch itself.
+    fetch: options.fetch ?? runtime.fetch,
+    now: options.now ?? (() => runtime.now()),
     parse: options.parse ?? ((text) => JSON.parse(text)),
   };
 }

@@ -4,7 +4,7 @@
 // goes back to 0 once a connection has stayed open for resetAfterMs, so a blip after hours of service is
 // retried quickly, while a connection that drops right after opening keeps backing off.
 
-import type { ClientRuntime } from "../runtime.ts";
+import type { StreamRuntime } from "../runtime.ts";
 
 export type Jitter = "full" | "equal";
 
@@ -40,13 +40,13 @@ export function backoffDelayMs(attempt: number, backoff: Backoff, random: number
 
 /** Counts failed attempts and schedules the next one; a connection that stayed open long enough resets it. */
 export class Reconnector {
-  readonly #runtime: ClientRuntime;
+  readonly #runtime: StreamRuntime;
   readonly #backoff: Backoff;
   #failures = 0;
   #openedAt: number | null = null;
   #timer: unknown = null;
 
-  constructor(runtime: ClientRuntime, backoff: Backoff) {
+  constructor(runtime: StreamRuntime, backoff: Backoff) {
     this.#runtime = runtime;
     this.#backoff = backoff;
   }

@@ -4,13 +4,13 @@
 // every message under Binance's 10 per second (pacer.ts), matches replies to requests by id, and reports
 // gaps so that consumers such as an order book know when they may have missed data: its own drops (start on
 // the drop, end once the stream is confirmed on the new socket) and the relay's notices about its upstream
-// (`relayEvents: true`). Time, timers, randomness and sockets all come from the ClientRuntime.
+// (`relayEvents: true`). Time, timers, randomness and sockets all come from the StreamRuntime.
 
 import { GapTracker } from "../../shared/streams/gap-tracker.ts";
-import { StreamClientError } from "../errors.ts";
 import { Listeners } from "../listeners.ts";
-import { type ClientRuntime, defaultRuntime } from "../runtime.ts";
+import { defaultRuntime, type StreamRuntime } from "../runtime.ts";
 import { Connection } from "./connection.ts";
+import { StreamClientError } from "./errors.ts";
 import { type Incoming, type Parse, readIncoming } from "./incoming.ts";
 import type { StreamDescriptor } from "./names.ts";
 import type { ConnectionStatus, GapEvent, StreamClientOptions } from "./options.ts";
@@ -20,7 +20,7 @@ import { RequestQueue } from "./request-queue.ts";
 import { type StreamHandler, Subscriptions } from "./subscriptions.ts";
 
 export class StreamClient {
-  readonly #runtime: ClientRuntime;
+  readonly #runtime: StreamRuntime;
   readonly #parse: Parse;
   readonly #subs = new Subscriptions();
   readonly #gaps = new GapTracker();

@@ -3,7 +3,7 @@
 // nothing of the protocol; the client hears when the socket opens, what it receives and when it is lost.
 // Events from a socket that has already been replaced are ignored, so a late close cannot undo a reconnect.
 
-import type { ClientRuntime, ClientSocket } from "../runtime.ts";
+import type { ClientSocket, StreamRuntime } from "../runtime.ts";
 import { type BackoffOptions, Reconnector, resolveBackoff } from "./backoff.ts";
 import { Heartbeat, type HeartbeatOptions } from "./heartbeat.ts";
 import type { ConnectionStatus } from "./options.ts";
@@ -26,7 +26,7 @@ export interface ConnectionHooks {
 }
 
 export class Connection {
-  readonly #runtime: ClientRuntime;
+  readonly #runtime: StreamRuntime;
   readonly #options: ConnectionOptions;
   readonly #hooks: ConnectionHooks;
   readonly #reconnector: Reconnector;
@@ -34,7 +34,7 @@ export class Connection {
   #socket: ClientSocket | null = null;
   #status: ConnectionStatus = "connecting";
 
-  constructor(runtime: ClientRuntime, options: ConnectionOptions, hooks: ConnectionHooks) {
+  constructor(runtime: StreamRuntime, options: ConnectionOptions, hooks: ConnectionHooks) {
     this.#runtime = runtime;
     this.#options = options;
     this.#hooks = hooks;

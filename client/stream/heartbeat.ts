@@ -4,7 +4,7 @@
 // than timeoutMs means the socket is dead. The same deadline bounds a connection attempt that never opens.
 // Checking a timestamp on a timer costs nothing per message, unlike re-arming a timer on every frame.
 
-import type { ClientRuntime } from "../runtime.ts";
+import type { StreamRuntime } from "../runtime.ts";
 
 export interface HeartbeatOptions {
   /** How often "ping" is sent while open (default 20 s). */
@@ -19,7 +19,7 @@ export interface HeartbeatHooks {
 }
 
 export class Heartbeat {
-  readonly #runtime: ClientRuntime;
+  readonly #runtime: StreamRuntime;
   readonly #intervalMs: number;
   readonly #timeoutMs: number;
   readonly #hooks: HeartbeatHooks;
@@ -27,7 +27,7 @@ export class Heartbeat {
   #pingTimer: unknown = null;
   #deadlineTimer: unknown = null;
 
-  constructor(runtime: ClientRuntime, options: HeartbeatOptions | undefined, hooks: HeartbeatHooks) {
+  constructor(runtime: StreamRuntime, options: HeartbeatOptions | undefined, hooks: HeartbeatHooks) {
     this.#runtime = runtime;
     this.#intervalMs = options?.intervalMs ?? 20_000;
     this.#timeoutMs = options?.timeoutMs ?? 30_000;

@@ -4,7 +4,7 @@
 // the client's "ping". The parser is injected so callers can keep ids above 2^53 exact (a big-integer parser
 // may hand back bigints or strings for numbers, hence the lenient id reading).
 
-import type { UpstreamError } from "../errors.ts";
+import type { UpstreamError } from "./errors.ts";
 import type { RelayNotice } from "./info-events.ts";
 
 export type Incoming =

@@ -1,5 +1,5 @@
 // Payloads of the streams about instruments and indices rather than trading (composite index, asset index,
-// contract info, trading sessions), and the relay's own gap notice. Split from stream-events.ts only to keep
+// contract info, trading sessions), and the relay's own gap notice. Split from events.ts only to keep
 // files short; the same conventions apply: Binance's field names, strings where Binance sends strings.
 
 /** USDⓈ-M `<symbol>@compositeIndex`. */

@@ -4,7 +4,7 @@
 // acknowledged and then silent, and the relay refuses it); intervals and contract types are used verbatim,
 // and their types only admit spellings the grammar accepts (`1M` is a month, contract types are lower case).
 // An omitted speed means Binance's plain name: 3 s mark and index prices, 250 ms depth. Every name is
-// checked against parseStreamName in test/unit/client/stream.test.ts.
+// checked against parseStreamName in test/unit/client/stream-names.test.ts.
 
 import type {
   AggTradeEvent,

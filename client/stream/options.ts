@@ -1,7 +1,7 @@
 // The stream client's configuration and the shapes it reports, apart from the client so that consumers
 // (an order book, a UI) can depend on them without the implementation.
 
-import type { ClientRuntime } from "../runtime.ts";
+import type { StreamRuntime } from "../runtime.ts";
 import type { BackoffOptions } from "./backoff.ts";
 import type { HeartbeatOptions } from "./heartbeat.ts";
 import type { Parse } from "./incoming.ts";
@@ -26,8 +26,8 @@ export interface StreamClientOptions {
   readonly credential?: string;
   /** Ask the relay for its reconnecting/reconnected/stale notices (`?relayEvents=1`). */
   readonly relayEvents?: boolean;
-  /** Default: defaultRuntime(). */
-  readonly runtime?: ClientRuntime;
+  /** Clock, timers, randomness and sockets; default: defaultRuntime(). Any ClientRuntime fits. */
+  readonly runtime?: StreamRuntime;
   readonly backoff?: BackoffOptions;
   readonly heartbeat?: HeartbeatOptions;
   /** Most streams per SUBSCRIBE or UNSUBSCRIBE (default 100). */

@@ -6,15 +6,15 @@
 // Both limits are per connection, so a new socket starts with a fresh window (reset()).
 
 import { SendWindow } from "../../shared/streams/send-window.ts";
-import type { ClientRuntime } from "../runtime.ts";
+import type { StreamRuntime } from "../runtime.ts";
 
 export class Pacer {
-  readonly #runtime: ClientRuntime;
+  readonly #runtime: StreamRuntime;
   readonly #maxPerSecond: number;
   #window: SendWindow;
   #timer: unknown = null;
 
-  constructor(runtime: ClientRuntime, maxPerSecond: number) {
+  constructor(runtime: StreamRuntime, maxPerSecond: number) {
     this.#runtime = runtime;
     this.#maxPerSecond = maxPerSecond;
     this.#window = new SendWindow(maxPerSecond);

@@ -6,7 +6,7 @@
 // with code "queue-full", never dropped silently. Requests in flight when the socket drops are rejected
 // with "disconnected": the relay may or may not have acted on them, and its reply is gone.
 
-import { StreamClientError } from "../errors.ts";
+import { StreamClientError } from "./errors.ts";
 import type { Incoming } from "./incoming.ts";
 
 export type QueuePolicy = "drop-oldest" | "reject";

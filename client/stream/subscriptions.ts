@@ -6,7 +6,7 @@
 // The relay refuses a whole SUBSCRIBE when one name in it is bad. The streams of a refused batch are sent
 // again one per message, so only the bad one is reported and dropped.
 
-import type { StreamClientError } from "../errors.ts";
+import type { StreamClientError } from "./errors.ts";
 
 export interface StreamHandler {
   readonly onEvent: (data: unknown, raw: string) => void;

@@ -1,14 +1,15 @@
-// Test doubles for the stream client (client): a fake socket that records what is sent and lets a test
-// open, feed and drop it, and a fake runtime whose clock only moves when the test says so. No real timers.
+// Test doubles for the stream client (client/stream/client.ts): a fake socket that records what is sent and
+// lets a test open, feed and drop it, and a fake runtime whose clock only moves when the test says so. No real
+// timers.
 
 import {
-  type ClientRuntime,
   type ClientSocket,
   type ConnectionStatus,
   type GapEvent,
   type SocketListener,
   StreamClient,
   type StreamClientOptions,
+  type StreamRuntime,
 } from "../../client/index.ts";
 
 export class FakeSocket implements ClientSocket {
@@ -64,7 +65,7 @@ export class FakeSocket implements ClientSocket {
   }
 }
 
-export class FakeRuntime implements ClientRuntime {
+export class FakeRuntime implements StreamRuntime {
   time = 0;
   randomValue = 0.5;
   readonly sockets: FakeSocket[] = [];

@@ -1,5 +1,5 @@
-// Checks that every stream-name helper of the stream client (client) builds the name Binance documents
-// and that the relay's grammar accepts it as the right kind.
+// Checks that every stream-name helper of the stream client (client/stream/names.ts) builds the name Binance
+// documents and that the relay's grammar accepts it as the right kind.
 
 import { describe, expect, it } from "vitest";
 import { type StreamDescriptor, streams } from "../../../client/index.ts";

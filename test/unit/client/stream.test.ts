@@ -1,4 +1,4 @@
-// The stream client (client) against a fake socket and a fake clock: connecting, subscribing, and
+// The stream client (client/stream/client.ts) against a fake socket and a fake clock: connecting, subscribing, and
 // reconnecting with back-off and paced resubscription. No real timers, no network.
 
 import { describe, expect, it } from "vitest";

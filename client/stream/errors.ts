@@ -1,5 +1,6 @@
-// The one error type of the client. `code` says what happened; `upstream` carries the relay's (Binance-shaped)
-// `{code, msg}` when the error is its refusal, so callers can tell "invalid stream" from "too many streams".
+// The one error type of the stream client (the REST client has its own, rest/errors.ts). `code` says what
+// happened; `upstream` carries the relay's (Binance-shaped) `{code, msg}` when the error is its refusal, so
+// callers can tell "invalid stream" from "too many streams".
 
 export type StreamClientErrorCode =
   /** The relay answered a request or a subscription with an error. */
