@@ -64,7 +64,7 @@ export interface WireError {
 
 const NO_PERMISSION = "Invalid API-key, IP, or permissions for action.";
 const LOCATION_HINT =
-  "Set the BINANCE_LOCATION_HINT var (for example apac-ne) so upstream calls leave from a region Binance serves; see README, 'Where requests leave from'.";
+  "Set the BINANCE_LOCATION_HINT var (for example apac-ne) so upstream calls leave from a region Binance serves; see docs/deploy.md, 'Where requests leave from'.";
 
 export function toWireError(reason: GatewayErrorReason): WireError {
   switch (reason.kind) {

@@ -46,7 +46,9 @@ const SYMBOL = /^[A-Z0-9_]{1,32}$/;
 export function parseClients(raw: string | undefined): Result<GatewayClient[], ClientsConfigError> {
   const fail = (message: string) => err<ClientsConfigError>({ kind: "clients-config", message });
   if (raw === undefined || raw.trim() === "") {
-    return fail("GATEWAY_CLIENTS is not set: add it with `wrangler secret put GATEWAY_CLIENTS` (see README)");
+    return fail(
+      "GATEWAY_CLIENTS is not set: add it with `wrangler secret put GATEWAY_CLIENTS` (see docs/configuration.md)",
+    );
   }
   const parsed = parseJson(raw);
   if (!parsed.ok) return fail(`GATEWAY_CLIENTS is not valid JSON: ${parsed.error.message}`);

@@ -5,7 +5,7 @@
 //   timestamp and recvWindow included, so an equal one means the same request, however its parameters are split
 //   between query and body; hex case does not matter, as in the check.
 // - Bearer-token writes that carry a timestamp: the same parameters in the same order, timestamp included. A
-//   caller that sends a timestamp asks for replay protection (README); without one, two equal orders are two.
+//   caller that sends a timestamp asks for replay protection (docs/rest.md); without one, two equal orders are two.
 // The guard lasts while the caller's timestamp check could still accept the copy: timestamp + recvWindow, plus a
 // margin for clock differences between the Worker that checks and the object that remembers.
 

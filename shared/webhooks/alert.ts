@@ -1,8 +1,8 @@
 // An alert, as TradingView (or any JSON webhook) sends it: JSON whether it arrives as application/json or as
 // text/plain (TradingView's choice whenever a placeholder left the message invalid JSON). Numbers may be JSON
-// numbers or strings (placeholders are often quoted); names are read case-sensitively as documented in the
-// README, unknown fields are ignored (templates carry comments and chart data), and every problem is one clear
-// sentence naming the field.
+// numbers or strings (placeholders are often quoted); names are read case-sensitively as documented in
+// docs/webhooks.md, unknown fields are ignored (templates carry comments and chart data), and every problem is
+// one clear sentence naming the field.
 
 import { type JsonValue, parseJson, stringifyJson } from "../encoding/json-raw.ts";
 import { err, ok, type Result } from "../result.ts";

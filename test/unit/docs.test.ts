@@ -1,10 +1,12 @@
-// The README stays true: its configuration table names every var in wrangler.toml (with the same default) and
-// every secret the Worker reads, .dev.vars.example shows every secret, and CI runs the README's test command.
+// The docs stay true: the configuration table (docs/configuration.md) names every var in wrangler.toml (with the
+// same default) and every secret the Worker reads, .dev.vars.example shows every secret, and CI runs the README's
+// test command.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), "utf8");
 const readme = read("README.md");
+const configuration = read("docs/configuration.md");
 const wrangler = read("wrangler.toml");
 
 function wranglerVars(): Map<string, string> {
@@ -18,7 +20,7 @@ function secretNames(): string[] {
 }
 
 function tableRows(): Map<string, { kind: string; fallback: string }> {
-  const rows = [...readme.matchAll(/^\|\s*`([A-Z_]+)`\s*\|\s*(var|secret)\s*\|\s*([^|]+?)\s*\|/gm)];
+  const rows = [...configuration.matchAll(/^\|\s*`([A-Z_]+)`\s*\|\s*(var|secret)\s*\|\s*([^|]+?)\s*\|/gm)];
   return new Map(rows.map((m) => [m[1] ?? "", { kind: m[2] ?? "", fallback: (m[3] ?? "").trim() }]));
 }
 
