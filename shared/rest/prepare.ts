@@ -8,7 +8,7 @@ import type { Endpoint, Market } from "../catalog/types.ts";
 import type { Param } from "../encoding/query.ts";
 import { err, ok, type Result } from "../result.ts";
 import { assignClientOrderIds } from "./client-order-ids.ts";
-import type { UpstreamRequest } from "./upstream-request.ts";
+import type { EgressRequest } from "./egress-request.ts";
 
 export type PrepareError =
   | { readonly kind: "param-duplicate"; readonly name: string }
@@ -24,13 +24,13 @@ export function findDuplicate(params: readonly Param[]): string | null {
   return null;
 }
 
-export function prepareUpstream(
+export function prepareEgressRequest(
   market: Market,
   endpoint: Endpoint,
   query: readonly Param[],
   body: readonly Param[] | null,
   newId: () => string,
-): Result<Omit<UpstreamRequest, "account">, PrepareError> {
+): Result<Omit<EgressRequest, "account">, PrepareError> {
   const duplicate = findDuplicate([...query, ...(body ?? [])]);
   if (duplicate !== null) return err({ kind: "param-duplicate", name: duplicate });
   const clean = (params: readonly Param[]): Param[] | null => {

@@ -6,9 +6,9 @@ import { findEndpoint, requestWeight } from "../catalog/index.ts";
 import { paramText } from "../encoding/json-params.ts";
 import { parseJson } from "../encoding/json-raw.ts";
 import type { Param } from "../encoding/query.ts";
-import type { UpstreamRequest } from "./upstream-request.ts";
+import type { EgressRequest } from "./egress-request.ts";
 
-type WeighedRequest = Pick<UpstreamRequest, "market" | "method" | "path" | "query" | "body">;
+type WeighedRequest = Pick<EgressRequest, "market" | "method" | "path" | "query" | "body">;
 
 /** Cancels of every kind: single, batch, all open, algo, all open algo. */
 const CANCEL_PATH = /\/(order|batchOrders|allOpenOrders|algoOrder|algoOpenOrders)$/;

@@ -19,17 +19,17 @@ import {
 } from "../../shared/rest/ban.ts";
 import { CLOCK_RESYNC_MS, offsetFromServerTime } from "../../shared/rest/clock.ts";
 import { type CallOrigin, callerLabel } from "../../shared/rest/egress-reply.ts";
+import { clientOrderIdsOf, type EgressRequest } from "../../shared/rest/egress-request.ts";
 import { classifyResponse } from "../../shared/rest/outcome.ts";
 import { callWeight, isProtective } from "../../shared/rest/request-weight.ts";
-import { clientOrderIdsOf, type UpstreamRequest } from "../../shared/rest/upstream-request.ts";
 import { WeightLedger } from "../../shared/rest/weight-ledger.ts";
 import { type Signer, SignerCache } from "../../shared/signing/signer.ts";
 import { readEgressOptions } from "../api/config.ts";
 import type { GatewayEnv } from "../env.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { callBinance } from "./binance-rest.ts";
+import { type EgressReply, executeCall } from "./execute-call.ts";
 import { ReplayStore } from "./replays.ts";
-import { type EgressReply, executeCall } from "./upstream-call.ts";
 
 const signers = new SignerCache();
 const TIME_PATH: Readonly<Record<Market, string>> = { um: "/fapi/v1/time", cm: "/dapi/v1/time" };
@@ -62,7 +62,7 @@ export class BinanceEgress extends DurableObject<GatewayEnv> {
   }
 
   /** One call for `origin`; an exact replay of a guarded write gets the original's outcome instead. */
-  send(request: UpstreamRequest, timeoutMs: number, origin: CallOrigin): Promise<EgressReply> {
+  send(request: EgressRequest, timeoutMs: number, origin: CallOrigin): Promise<EgressReply> {
     if (origin.replay === null) return this.#send(request, timeoutMs, origin);
     const ids = clientOrderIdsOf(request);
     return this.#replays.once(
@@ -73,7 +73,7 @@ export class BinanceEgress extends DurableObject<GatewayEnv> {
     );
   }
 
-  async #send(request: UpstreamRequest, timeoutMs: number, origin: CallOrigin): Promise<EgressReply> {
+  async #send(request: EgressRequest, timeoutMs: number, origin: CallOrigin): Promise<EgressReply> {
     const options = readEgressOptions(this.env);
     if (!options.ok) return misconfigured(options.error);
     // Checked here too (executeCall checks before every attempt) so that not even a clock sync goes out.

@@ -3,7 +3,7 @@
 // request with a deadline and returns Binance's answer as bytes, with the headers worth passing on.
 
 import type { HttpMethod } from "../../shared/catalog/types.ts";
-import type { WireRequest } from "../../shared/rest/upstream-request.ts";
+import type { WireRequest } from "../../shared/rest/egress-request.ts";
 
 export interface BinanceReply {
   readonly status: number;

@@ -13,9 +13,9 @@ import { effectiveRecvWindow } from "../../shared/auth/timestamp.ts";
 import type { Market } from "../../shared/catalog/types.ts";
 import type { Param } from "../../shared/encoding/query.ts";
 import { toWireError } from "../../shared/errors.ts";
+import type { EgressRequest, SentOrder } from "../../shared/rest/egress-request.ts";
 import { readBinanceError } from "../../shared/rest/outcome.ts";
-import type { SentOrder, UpstreamRequest } from "../../shared/rest/upstream-request.ts";
-import { type CallDeps, type EgressReply, executeCall, sleep } from "./upstream-call.ts";
+import { type CallDeps, type EgressReply, executeCall, sleep } from "./execute-call.ts";
 
 const LOOKUP_DELAYS_MS = [250, 500, 1000];
 const WINDOW_MARGIN_MS = 2000;
@@ -40,7 +40,7 @@ interface Deadline {
 
 export async function reconcile(
   deps: CallDeps,
-  request: UpstreamRequest,
+  request: EgressRequest,
   timeoutMs: number,
   stampedAt: number,
 ): Promise<EgressReply> {
@@ -104,7 +104,7 @@ async function lookUp(
   deadline: Deadline,
   sent: SentOrder,
 ): Promise<Lookup> {
-  const request: UpstreamRequest = {
+  const request: EgressRequest = {
     account: deps.account,
     market,
     method: "GET",
@@ -158,7 +158,7 @@ function isTheSentOrder(body: ArrayBuffer, sent: SentOrder, stampedAt: number): 
   return true;
 }
 
-function paramOf(request: UpstreamRequest, name: string): string | undefined {
+function paramOf(request: EgressRequest, name: string): string | undefined {
   return [...request.query, ...(request.body ?? [])].find(([n]) => n === name)?.[1];
 }
 

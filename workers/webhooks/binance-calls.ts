@@ -7,7 +7,7 @@ import type { HttpMethod, Market } from "../../shared/catalog/types.ts";
 import type { Param } from "../../shared/encoding/query.ts";
 import { toWireError } from "../../shared/errors.ts";
 import { type CallOrigin, type EgressReply, egressObjectName } from "../../shared/rest/egress-reply.ts";
-import { prepareUpstream } from "../../shared/rest/prepare.ts";
+import { prepareEgressRequest } from "../../shared/rest/prepare.ts";
 import type { GatewayEnv } from "../env.ts";
 import { placement } from "../placement.ts";
 
@@ -51,7 +51,7 @@ export class BinanceCalls {
   ): Promise<CallResult> {
     const endpoint = findEndpoint(this.#market, method, path);
     if (endpoint === undefined) throw new Error(`not in the catalog: ${method} ${path}`);
-    const prepared = prepareUpstream(
+    const prepared = prepareEgressRequest(
       this.#market,
       endpoint,
       params,

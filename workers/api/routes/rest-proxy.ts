@@ -7,12 +7,12 @@ import { authorize } from "../../../shared/auth/authorize.ts";
 import { findEndpoint, pathExists } from "../../../shared/catalog/index.ts";
 import type { HttpMethod } from "../../../shared/catalog/types.ts";
 import type { CallOrigin } from "../../../shared/rest/egress-reply.ts";
-import { prepareUpstream } from "../../../shared/rest/prepare.ts";
+import { clientOrderIdsOf, type EgressRequest } from "../../../shared/rest/egress-request.ts";
+import { prepareEgressRequest } from "../../../shared/rest/prepare.ts";
 import { replayGuardFor } from "../../../shared/rest/replay-guard.ts";
 import { isProtective } from "../../../shared/rest/request-weight.ts";
 import { resolveRoute } from "../../../shared/rest/route.ts";
-import { clientOrderIdsOf, type UpstreamRequest } from "../../../shared/rest/upstream-request.ts";
-import type { EgressReply } from "../../egress/upstream-call.ts";
+import type { EgressReply } from "../../egress/execute-call.ts";
 import type { GatewayEnv } from "../../env.ts";
 import type { Logger } from "../../log.ts";
 import { placement } from "../../placement.ts";
@@ -73,7 +73,7 @@ export async function proxyRest(
     });
     return response;
   }
-  const upstream = prepareUpstream(route.market, endpoint, call.query, call.body, newClientOrderId);
+  const upstream = prepareEgressRequest(route.market, endpoint, call.query, call.body, newClientOrderId);
   if (!upstream.ok) throw new GatewayError(upstream.error);
   const origin: CallOrigin = {
     caller: { kind: "client", name: caller.client.name },
@@ -126,7 +126,7 @@ export async function proxyRest(
 async function sendThroughEgress(
   env: GatewayEnv,
   options: GatewayOptions,
-  request: UpstreamRequest,
+  request: EgressRequest,
   call: { readonly timeoutMs: number; readonly origin: CallOrigin },
 ): Promise<EgressReply> {
   const hint = placement(options.locationHint);

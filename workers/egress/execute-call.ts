@@ -11,16 +11,16 @@ import type { Market } from "../../shared/catalog/types.ts";
 import type { GatewayErrorReason } from "../../shared/errors.ts";
 import type { Ban } from "../../shared/rest/ban.ts";
 import type { EgressReply } from "../../shared/rest/egress-reply.ts";
+import {
+  appendSignature,
+  type EgressRequest,
+  stampRequest,
+  unsignedWire,
+  type WireRequest,
+} from "../../shared/rest/egress-request.ts";
 import { classifyResponse } from "../../shared/rest/outcome.ts";
 import { callWeight } from "../../shared/rest/request-weight.ts";
 import { retryDelayMs } from "../../shared/rest/retry.ts";
-import {
-  appendSignature,
-  stampRequest,
-  type UpstreamRequest,
-  unsignedWire,
-  type WireRequest,
-} from "../../shared/rest/upstream-request.ts";
 import type { Signer } from "../../shared/signing/signer.ts";
 import type { EgressOptions } from "../api/config.ts";
 import type { Logger } from "../log.ts";
@@ -55,7 +55,7 @@ const RETRY_BASE_MS = 200;
 
 export async function executeCall(
   deps: CallDeps,
-  request: UpstreamRequest,
+  request: EgressRequest,
   timeoutMs: number,
   options: CallOptions = {},
 ): Promise<EgressReply> {
@@ -125,7 +125,7 @@ export async function executeCall(
 /** The request as it goes on the wire, and the timestamp it carries (null for unsigned calls). */
 async function wireFor(
   deps: CallDeps,
-  request: UpstreamRequest,
+  request: EgressRequest,
 ): Promise<{ wire: WireRequest; timestamp: number | null }> {
   if (request.security !== "SIGNED" || deps.signer === null)
     return { wire: unsignedWire(request), timestamp: null };

@@ -5,7 +5,7 @@
 import type { HttpMethod, Market, Security } from "../catalog/types.ts";
 import { encodeParams, type Param } from "../encoding/query.ts";
 
-export interface UpstreamRequest {
+export interface EgressRequest {
   /** The Binance account (shared/auth/accounts.ts) whose key signs the call. */
   readonly account: string;
   readonly market: Market;
@@ -58,7 +58,7 @@ export interface WireRequest {
  * query + body with no separator. The signature then goes last, after whatever carries the payload's end.
  */
 export function stampRequest(
-  request: UpstreamRequest,
+  request: EgressRequest,
   timestamp: number,
 ): { wire: WireRequest; payload: string } {
   const stamp = (params: readonly Param[]): Param[] =>
@@ -80,7 +80,7 @@ export function appendSignature(wire: WireRequest, signature: string): WireReque
     : { query: join(wire.query), body: wire.body };
 }
 
-export function unsignedWire(request: UpstreamRequest): WireRequest {
+export function unsignedWire(request: EgressRequest): WireRequest {
   return {
     query: encodeParams(request.query),
     body: request.body === null ? null : encodeParams(request.body),
@@ -88,7 +88,7 @@ export function unsignedWire(request: UpstreamRequest): WireRequest {
 }
 
 /** The client order id(s) an order request carries, comma-separated for a batch; null for other calls. */
-export function clientOrderIdsOf(request: Pick<UpstreamRequest, "reconcile">): string | null {
+export function clientOrderIdsOf(request: Pick<EgressRequest, "reconcile">): string | null {
   const target = request.reconcile;
   if (target === null) return null;
   if (target.kind === "order") return target.clientOrderId;
