@@ -4,6 +4,7 @@
 
 import type { HttpMethod, Market, Security } from "../catalog/types.ts";
 import { encodeParams, type Param } from "../encoding/query.ts";
+import type { GatewayErrorReason } from "../errors.ts";
 
 export interface EgressRequest {
   /** The Binance account (shared/auth/accounts.ts) whose key signs the call. */
@@ -88,10 +89,21 @@ export function unsignedWire(request: EgressRequest): WireRequest {
 }
 
 /** The client order id(s) an order request carries, comma-separated for a batch; null for other calls. */
-export function clientOrderIdsOf(request: Pick<EgressRequest, "reconcile">): string | null {
+function clientOrderIdsOf(request: Pick<EgressRequest, "reconcile">): string | null {
   const target = request.reconcile;
   if (target === null) return null;
   if (target.kind === "order") return target.clientOrderId;
   if (target.kind === "algo") return target.clientAlgoId;
   return target.orders.map((order) => order.clientOrderId).join(", ");
+}
+
+/**
+ * The reason to give when a call's answer was lost (the egress object failed mid-call, or restarted before a
+ * write's outcome was stored): a read can simply be repeated; a write's fate is unknown, and for an order the
+ * caller is told which client order id(s) to check.
+ */
+export function lostCallReason(request: Pick<EgressRequest, "method" | "reconcile">): GatewayErrorReason {
+  if (request.method === "GET") return { kind: "upstream-unreachable", cause: "network" };
+  const ids = clientOrderIdsOf(request);
+  return ids === null ? { kind: "upstream-timeout" } : { kind: "order-outcome-unknown", clientOrderId: ids };
 }

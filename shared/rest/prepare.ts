@@ -15,7 +15,7 @@ export type PrepareError =
   | { readonly kind: "param-invalid"; readonly name: string }
   | { readonly kind: "param-malformed"; readonly name: "recvWindow" };
 
-export function findDuplicate(params: readonly Param[]): string | null {
+function findDuplicate(params: readonly Param[]): string | null {
   const seen = new Set<string>();
   for (const [name] of params) {
     if (seen.has(name)) return name;

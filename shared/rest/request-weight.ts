@@ -6,7 +6,9 @@ import { findEndpoint, requestWeight } from "../catalog/index.ts";
 import { paramText } from "../encoding/json-params.ts";
 import { parseJson } from "../encoding/json-raw.ts";
 import type { Param } from "../encoding/query.ts";
+import { type CallOrigin, callerLabel } from "./egress-reply.ts";
 import type { EgressRequest } from "./egress-request.ts";
+import type { WeightCall } from "./weight-ledger.ts";
 
 type WeighedRequest = Pick<EgressRequest, "market" | "method" | "path" | "query" | "body">;
 
@@ -75,4 +77,19 @@ function isTrue(value: string | undefined): boolean {
 
 function paramsOf(request: WeighedRequest): readonly Param[] {
   return [...request.query, ...(request.body ?? [])];
+}
+
+/** The call as the weight ledger admits it: whose budget, how much, and whether it may use the reserve. */
+export function weightCallOf(
+  request: WeighedRequest,
+  origin: CallOrigin,
+  defaultPerCaller: number,
+): WeightCall {
+  return {
+    market: request.market,
+    caller: callerLabel(origin),
+    budget: origin.weightPerMinute ?? defaultPerCaller,
+    weight: callWeight(request),
+    protective: isProtective(request) || origin.forProtectiveWrite === true,
+  };
 }

@@ -5,8 +5,3 @@
 export function retryDelayMs(attempt: number, baseMs: number, random: number): number {
   return Math.round(baseMs * 2 ** attempt * (0.5 + random / 2));
 }
-
-/** Statuses after which a GET is sent again: Binance's transient server failures and gateway timeouts. */
-export function isRetryableStatus(status: number): boolean {
-  return status === 500 || status === 502 || status === 503 || status === 504;
-}

@@ -1,15 +1,12 @@
-// One gateway call to Binance, with the failure policy:
-// - reads (GET) are retried on 5xx, timeouts and network errors, with jittered exponential back-off;
-// - writes are never sent twice blindly: an order whose outcome is unknown (503 "Unknown error", a 5xx that is
-//   not a documented failure, a timeout) is reconciled by querying its client order id; other writes return
-//   Binance's answer or -1007;
-// - -1021 (timestamp) resynchronises the clock and retries once: Binance rejected it before executing it;
-// - 429/418 record a back-off that is checked before every attempt; 451, HTML 403 and redirects become
-//   explained errors.
+// One gateway call to Binance, carried out under the call policy (shared/rest/call-policy.ts): the back-off
+// checked before every attempt, the request signed afresh with the clock's current estimate for each one, the
+// weight of every attempt after the admitted first counted, and an order whose outcome is unknown reconciled
+// (./reconcile.ts, which gets this function to make its lookups: the two do not import each other).
 
 import type { Market } from "../../shared/catalog/types.ts";
 import type { GatewayErrorReason } from "../../shared/errors.ts";
 import type { Ban } from "../../shared/rest/ban.ts";
+import { type AttemptResult, firstAttempt, nextStep } from "../../shared/rest/call-policy.ts";
 import type { EgressReply } from "../../shared/rest/egress-reply.ts";
 import {
   appendSignature,
@@ -18,16 +15,12 @@ import {
   unsignedWire,
   type WireRequest,
 } from "../../shared/rest/egress-request.ts";
-import { classifyResponse } from "../../shared/rest/outcome.ts";
 import { callWeight } from "../../shared/rest/request-weight.ts";
-import { retryDelayMs } from "../../shared/rest/retry.ts";
 import type { Signer } from "../../shared/signing/signer.ts";
 import type { EgressOptions } from "../api/config.ts";
 import type { Logger } from "../log.ts";
 import { type BinanceReply, callBinance } from "./binance-rest.ts";
 import { reconcile } from "./reconcile.ts";
-
-export type { EgressReply };
 
 export interface CallDeps {
   readonly options: EgressOptions;
@@ -51,8 +44,6 @@ export interface CallOptions {
   readonly prepaid?: boolean;
 }
 
-const RETRY_BASE_MS = 200;
-
 export async function executeCall(
   deps: CallDeps,
   request: EgressRequest,
@@ -61,63 +52,67 @@ export async function executeCall(
 ): Promise<EgressReply> {
   const origin = deps.options.restUrl[request.market];
   const apiKey = request.security === "NONE" ? null : deps.apiKey;
-  let retriesLeft = request.method === "GET" ? deps.options.getRetries : 0;
-  let timestampRetry = request.security === "SIGNED";
-  for (let attempt = 1; ; attempt++) {
+  const call = {
+    method: request.method,
+    security: request.security,
+    reconcilable: request.reconcile !== null,
+  };
+  let state = firstAttempt(call, deps.options.getRetries);
+  for (;;) {
     const ban = deps.activeBan(request.market, request.countsAsOrder);
     if (ban !== null) return failure({ kind: "upstream-banned", ...ban });
     const { wire, timestamp } = await wireFor(deps, request);
-    if (attempt > 1 || options.prepaid !== true) deps.charge(request.market, callWeight(request));
+    if (state.attempt > 1 || options.prepaid !== true) deps.charge(request.market, callWeight(request));
     const started = Date.now();
-    const result = await callBinance(origin, request.method, request.path, wire, apiKey, timeoutMs);
-    if (result.ok) deps.reportWeight(request.market, header(result.reply, "x-mbx-used-weight-1m"), started);
+    const sent = await callBinance(origin, request.method, request.path, wire, apiKey, timeoutMs);
+    const usedWeight = sent.ok ? header(sent.reply, "x-mbx-used-weight-1m") : null;
+    if (sent.ok) deps.reportWeight(request.market, usedWeight, started);
     deps.log.log("info", "upstream", {
       market: request.market,
       method: request.method,
       path: request.path,
-      attempt,
-      status: result.ok ? result.reply.status : result.cause,
+      attempt: state.attempt,
+      status: sent.ok ? sent.reply.status : sent.cause,
       ms: Date.now() - started,
-      usedWeight1m: result.ok ? header(result.reply, "x-mbx-used-weight-1m") : null,
+      usedWeight1m: usedWeight,
     });
-    /** Spends one read retry (after a back-off) if any is left. */
-    const retried = async (): Promise<boolean> => {
-      if (retriesLeft === 0) return false;
-      retriesLeft--;
-      await sleep(retryDelayMs(attempt - 1, RETRY_BASE_MS, Math.random()));
-      return true;
-    };
-    const reconcileFrom = () =>
-      reconcile(deps, request, timeoutMs, timestamp ?? deps.serverTime(request.market));
-    if (!result.ok) {
-      if (await retried()) continue;
-      if (request.method === "GET") return failure({ kind: "upstream-unreachable", cause: result.cause });
-      if (request.reconcile !== null) return reconcileFrom();
-      return failure({ kind: "upstream-timeout" });
-    }
-    const reply = result.reply;
-    const text = reply.status >= 300 ? new TextDecoder().decode(reply.body) : "";
-    const outcome = classifyResponse(reply.status, header(reply, "retry-after"), text, Date.now());
-    switch (outcome.kind) {
-      case "pass-through":
-        return response(reply);
-      case "restricted-location":
-        return failure({ kind: "upstream-restricted-location", status: reply.status });
-      case "blocked":
-        return failure({ kind: "upstream-blocked", status: reply.status });
-      case "rate-limited":
-        deps.recordBan(request.market, { status: outcome.status, code: outcome.code, until: outcome.until });
-        return response(reply);
-      case "timestamp-rejected":
-        if (!timestampRetry) return response(reply);
-        timestampRetry = false;
-        await deps.resyncClock(request.market);
+    const result: AttemptResult<BinanceReply> = sent.ok
+      ? {
+          kind: "answer",
+          status: sent.reply.status,
+          retryAfter: header(sent.reply, "retry-after"),
+          body: sent.reply.status >= 300 ? new TextDecoder().decode(sent.reply.body) : "",
+          reply: sent.reply,
+        }
+      : { kind: "no-answer", cause: sent.cause };
+    const step = nextStep({ call, state, result, now: Date.now(), random: Math.random() });
+    switch (step.kind) {
+      case "retry":
+        await sleep(step.delayMs);
+        state = step.next;
         continue;
-      case "execution-unknown":
-      case "server-error":
-        if (await retried()) continue;
-        if (outcome.kind === "execution-unknown" && request.reconcile !== null) return reconcileFrom();
-        return response(reply);
+      case "resync-clock":
+        await deps.resyncClock(request.market);
+        state = step.next;
+        continue;
+      case "reconcile":
+        return reconcile(
+          {
+            account: deps.account,
+            log: deps.log,
+            serverTime: deps.serverTime,
+            execute: (lookup) => executeCall(deps, lookup, timeoutMs),
+            sleep,
+            now: Date.now,
+          },
+          request,
+          timestamp ?? deps.serverTime(request.market),
+        );
+      case "answer":
+        if (step.ban !== null) deps.recordBan(request.market, step.ban);
+        return response(step.reply);
+      case "fail":
+        return failure(step.reason);
     }
   }
 }
@@ -134,7 +129,7 @@ async function wireFor(
   return { wire: appendSignature(wire, await deps.signer.sign(payload)), timestamp };
 }
 
-export function header(reply: BinanceReply, name: string): string | null {
+function header(reply: BinanceReply, name: string): string | null {
   return reply.headers[name] ?? null;
 }
 
@@ -146,6 +141,6 @@ function failure(reason: GatewayErrorReason): EgressReply {
   return { kind: "error", reason };
 }
 
-export function sleep(ms: number): Promise<void> {
+function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

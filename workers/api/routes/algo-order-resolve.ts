@@ -11,8 +11,8 @@ import {
 import type { GatewayClient } from "../../../shared/auth/clients.ts";
 import { findEndpoint } from "../../../shared/catalog/index.ts";
 import type { Param } from "../../../shared/encoding/query.ts";
+import type { EgressReply } from "../../../shared/rest/egress-reply.ts";
 import type { EgressRequest } from "../../../shared/rest/egress-request.ts";
-import type { EgressReply } from "../../egress/execute-call.ts";
 import { GatewayError } from "../errors.ts";
 
 type Prepared = Omit<EgressRequest, "account">;
