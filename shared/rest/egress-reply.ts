@@ -1,4 +1,4 @@
-// What the egress object answers for one upstream call: Binance's response (status, headers and body bytes,
+// What the egress object answers for one call to Binance: Binance's response (status, headers and body bytes,
 // never re-serialised), or the gateway's own reason for not having one. The contract between the egress object
 // and everything that calls Binance through it (the REST gateway, the order desks, the user stream objects).
 

@@ -1,6 +1,6 @@
 // The call the gateway makes to Binance, before signing: what the Worker hands to the egress object.
 // Parameters keep the caller's order and placement (query or form body), so a request from an unmodified
-// Binance client goes upstream with the same structure it arrived with, re-signed with the real key.
+// Binance client goes to Binance with the same structure it arrived with, re-signed with the real key.
 
 import type { HttpMethod, Market, Security } from "../catalog/types.ts";
 import { encodeParams, type Param } from "../encoding/query.ts";

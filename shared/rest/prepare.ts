@@ -1,4 +1,4 @@
-// From the caller's decoded parameters to the upstream call: the caller's signature is dropped (the gateway
+// From the caller's decoded parameters to the egress request: the caller's signature is dropped (the gateway
 // signs afresh), recvWindow is capped, GET bodies move to the query (GET has no body on the wire), and order
 // placements get client order ids. Duplicated parameter names are refused: with two `symbol`s, which one
 // Binance acts on is not something to leave to chance when a symbol allowlist is checked on one of them.

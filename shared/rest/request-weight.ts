@@ -1,4 +1,4 @@
-// What one upstream call costs in Binance's IP request weight, and whether it protects a position (a cancel, a
+// What one call to Binance costs in Binance's IP request weight, and whether it protects a position (a cancel, a
 // reduce-only or close-position order), which may use the weight kept in reserve when the budget is spent.
 // Both are read from the request alone, so every caller of the egress object is judged the same way.
 

@@ -1,5 +1,5 @@
 // Retries of idempotent reads: exponential back-off with jitter, so many isolates retrying after the same
-// upstream hiccup do not arrive together.
+// hiccup at Binance do not arrive together.
 
 /** Delay before retry `attempt` (0-based): exponential from `baseMs`, with jitter in [50%, 100%]. */
 export function retryDelayMs(attempt: number, baseMs: number, random: number): number {

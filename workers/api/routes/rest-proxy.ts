@@ -1,5 +1,5 @@
 // The REST gateway: route -> catalog -> caller -> scope and symbols (an algo order addressed by id is looked up
-// first for a symbol-restricted caller) -> upstream call through the egress object ->
+// first for a symbol-restricted caller) -> the call through the egress client ->
 // Binance's answer, status and body byte for byte (the body is never parsed or re-serialised: order ids
 // exceed 2^53), with the weight and order-count headers passed on.
 
