@@ -8,7 +8,7 @@ import { paramText } from "../encoding/json-params.ts";
 import { type JsonValue, parseJson, stringifyJson } from "../encoding/json-raw.ts";
 import type { Param } from "../encoding/query.ts";
 import { err, ok, type Result } from "../result.ts";
-import type { Reconcile, SentOrder } from "./upstream-request.ts";
+import type { Reconcile, SentOrder } from "./egress-request.ts";
 
 export interface PlacedParams {
   readonly query: Param[];

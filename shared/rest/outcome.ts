@@ -4,7 +4,7 @@
 // request", "Service Unavailable.", -1008 throttled); anything else, an HTML page from the CDN included, may
 // have been executed behind it, and counts as "execution status unknown".
 
-export type UpstreamOutcome =
+export type BinanceOutcome =
   | { readonly kind: "pass-through" }
   | { readonly kind: "restricted-location" }
   | { readonly kind: "blocked" }
@@ -25,7 +25,7 @@ export function classifyResponse(
   retryAfter: string | null,
   body: string,
   now: number,
-): UpstreamOutcome {
+): BinanceOutcome {
   // Redirects are not followed: they would carry the API key (and a 307/308 the signed request) elsewhere.
   if (status >= 300 && status < 400) return { kind: "blocked" };
   if (status < 400) return { kind: "pass-through" };

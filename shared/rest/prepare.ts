@@ -1,4 +1,4 @@
-// From the caller's decoded parameters to the upstream call: the caller's signature is dropped (the gateway
+// From the caller's decoded parameters to the egress request: the caller's signature is dropped (the gateway
 // signs afresh), recvWindow is capped, GET bodies move to the query (GET has no body on the wire), and order
 // placements get client order ids. Duplicated parameter names are refused: with two `symbol`s, which one
 // Binance acts on is not something to leave to chance when a symbol allowlist is checked on one of them.
@@ -8,14 +8,14 @@ import type { Endpoint, Market } from "../catalog/types.ts";
 import type { Param } from "../encoding/query.ts";
 import { err, ok, type Result } from "../result.ts";
 import { assignClientOrderIds } from "./client-order-ids.ts";
-import type { UpstreamRequest } from "./upstream-request.ts";
+import type { EgressRequest } from "./egress-request.ts";
 
 export type PrepareError =
   | { readonly kind: "param-duplicate"; readonly name: string }
   | { readonly kind: "param-invalid"; readonly name: string }
   | { readonly kind: "param-malformed"; readonly name: "recvWindow" };
 
-export function findDuplicate(params: readonly Param[]): string | null {
+function findDuplicate(params: readonly Param[]): string | null {
   const seen = new Set<string>();
   for (const [name] of params) {
     if (seen.has(name)) return name;
@@ -24,13 +24,13 @@ export function findDuplicate(params: readonly Param[]): string | null {
   return null;
 }
 
-export function prepareUpstream(
+export function prepareEgressRequest(
   market: Market,
   endpoint: Endpoint,
   query: readonly Param[],
   body: readonly Param[] | null,
   newId: () => string,
-): Result<Omit<UpstreamRequest, "account">, PrepareError> {
+): Result<Omit<EgressRequest, "account">, PrepareError> {
   const duplicate = findDuplicate([...query, ...(body ?? [])]);
   if (duplicate !== null) return err({ kind: "param-duplicate", name: duplicate });
   const clean = (params: readonly Param[]): Param[] | null => {

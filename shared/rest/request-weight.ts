@@ -1,4 +1,4 @@
-// What one upstream call costs in Binance's IP request weight, and whether it protects a position (a cancel, a
+// What one call to Binance costs in Binance's IP request weight, and whether it protects a position (a cancel, a
 // reduce-only or close-position order), which may use the weight kept in reserve when the budget is spent.
 // Both are read from the request alone, so every caller of the egress object is judged the same way.
 
@@ -6,9 +6,11 @@ import { findEndpoint, requestWeight } from "../catalog/index.ts";
 import { paramText } from "../encoding/json-params.ts";
 import { parseJson } from "../encoding/json-raw.ts";
 import type { Param } from "../encoding/query.ts";
-import type { UpstreamRequest } from "./upstream-request.ts";
+import { type CallOrigin, callerLabel } from "./egress-reply.ts";
+import type { EgressRequest } from "./egress-request.ts";
+import type { WeightCall } from "./weight-ledger.ts";
 
-type WeighedRequest = Pick<UpstreamRequest, "market" | "method" | "path" | "query" | "body">;
+type WeighedRequest = Pick<EgressRequest, "market" | "method" | "path" | "query" | "body">;
 
 /** Cancels of every kind: single, batch, all open, algo, all open algo. */
 const CANCEL_PATH = /\/(order|batchOrders|allOpenOrders|algoOrder|algoOpenOrders)$/;
@@ -75,4 +77,19 @@ function isTrue(value: string | undefined): boolean {
 
 function paramsOf(request: WeighedRequest): readonly Param[] {
   return [...request.query, ...(request.body ?? [])];
+}
+
+/** The call as the weight ledger admits it: whose budget, how much, and whether it may use the reserve. */
+export function weightCallOf(
+  request: WeighedRequest,
+  origin: CallOrigin,
+  defaultPerCaller: number,
+): WeightCall {
+  return {
+    market: request.market,
+    caller: callerLabel(origin),
+    budget: origin.weightPerMinute ?? defaultPerCaller,
+    weight: callWeight(request),
+    protective: isProtective(request) || origin.forProtectiveWrite === true,
+  };
 }

@@ -1,12 +1,7 @@
 // Retries of idempotent reads: exponential back-off with jitter, so many isolates retrying after the same
-// upstream hiccup do not arrive together.
+// hiccup at Binance do not arrive together.
 
 /** Delay before retry `attempt` (0-based): exponential from `baseMs`, with jitter in [50%, 100%]. */
 export function retryDelayMs(attempt: number, baseMs: number, random: number): number {
   return Math.round(baseMs * 2 ** attempt * (0.5 + random / 2));
-}
-
-/** Statuses after which a GET is sent again: Binance's transient server failures and gateway timeouts. */
-export function isRetryableStatus(status: number): boolean {
-  return status === 500 || status === 502 || status === 503 || status === 504;
 }

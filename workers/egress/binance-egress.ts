@@ -17,31 +17,31 @@ import {
   recordBan,
   upgradeBanState,
 } from "../../shared/rest/ban.ts";
-import { CLOCK_RESYNC_MS, offsetFromServerTime } from "../../shared/rest/clock.ts";
-import { type CallOrigin, callerLabel } from "../../shared/rest/egress-reply.ts";
+import {
+  type ClockOffset,
+  clockNeed,
+  offsetFromServerTime,
+  readServerTime,
+} from "../../shared/rest/clock.ts";
+import type { CallOrigin, EgressReply } from "../../shared/rest/egress-reply.ts";
+import { type EgressRequest, lostCallReason } from "../../shared/rest/egress-request.ts";
 import { classifyResponse } from "../../shared/rest/outcome.ts";
-import { callWeight, isProtective } from "../../shared/rest/request-weight.ts";
-import { clientOrderIdsOf, type UpstreamRequest } from "../../shared/rest/upstream-request.ts";
+import { weightCallOf } from "../../shared/rest/request-weight.ts";
 import { WeightLedger } from "../../shared/rest/weight-ledger.ts";
 import { type Signer, SignerCache } from "../../shared/signing/signer.ts";
 import { readEgressOptions } from "../api/config.ts";
 import type { GatewayEnv } from "../env.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { callBinance } from "./binance-rest.ts";
+import { executeCall } from "./execute-call.ts";
 import { ReplayStore } from "./replays.ts";
-import { type EgressReply, executeCall } from "./upstream-call.ts";
 
 const signers = new SignerCache();
 const TIME_PATH: Readonly<Record<Market, string>> = { um: "/fapi/v1/time", cm: "/dapi/v1/time" };
 
-interface Clock {
-  readonly offset: number;
-  readonly syncedAt: number;
-}
-
 export class BinanceEgress extends DurableObject<GatewayEnv> {
   readonly #log: Logger;
-  readonly #clocks = new Map<Market, Clock>();
+  readonly #clocks = new Map<Market, ClockOffset>();
   readonly #syncs = new Map<Market, Promise<void>>();
   #bans: Record<Market, BanState> = { um: NO_BANS, cm: NO_BANS };
   readonly #weights = new WeightLedger();
@@ -62,18 +62,14 @@ export class BinanceEgress extends DurableObject<GatewayEnv> {
   }
 
   /** One call for `origin`; an exact replay of a guarded write gets the original's outcome instead. */
-  send(request: UpstreamRequest, timeoutMs: number, origin: CallOrigin): Promise<EgressReply> {
+  send(request: EgressRequest, timeoutMs: number, origin: CallOrigin): Promise<EgressReply> {
     if (origin.replay === null) return this.#send(request, timeoutMs, origin);
-    const ids = clientOrderIdsOf(request);
-    return this.#replays.once(
-      origin.replay,
-      ids === null ? { kind: "upstream-timeout" } : { kind: "order-outcome-unknown", clientOrderId: ids },
-      Date.now(),
-      () => this.#send(request, timeoutMs, origin),
+    return this.#replays.once(origin.replay, lostCallReason(request), Date.now(), () =>
+      this.#send(request, timeoutMs, origin),
     );
   }
 
-  async #send(request: UpstreamRequest, timeoutMs: number, origin: CallOrigin): Promise<EgressReply> {
+  async #send(request: EgressRequest, timeoutMs: number, origin: CallOrigin): Promise<EgressReply> {
     const options = readEgressOptions(this.env);
     if (!options.ok) return misconfigured(options.error);
     // Checked here too (executeCall checks before every attempt) so that not even a clock sync goes out.
@@ -95,13 +91,7 @@ export class BinanceEgress extends DurableObject<GatewayEnv> {
     // Checked and counted in one synchronous step, so calls arriving together cannot all pass one check.
     const limits = options.value.weight;
     const refusal = this.#weights.admit(
-      {
-        market: request.market,
-        caller: callerLabel(origin),
-        budget: origin.weightPerMinute ?? limits.defaultPerCaller,
-        weight: callWeight(request),
-        protective: isProtective(request) || origin.forProtectiveWrite === true,
-      },
+      weightCallOf(request, origin, limits.defaultPerCaller),
       limits,
       Date.now(),
     );
@@ -134,10 +124,9 @@ export class BinanceEgress extends DurableObject<GatewayEnv> {
 
   /** First signed call per market waits for a sync; later ones refresh a stale offset in the background. */
   async #ensureClock(market: Market, origin: string, timeoutMs: number): Promise<void> {
-    const clock = this.#clocks.get(market);
-    if (clock === undefined) return this.#sync(market, origin, timeoutMs);
-    if (Date.now() - clock.syncedAt > CLOCK_RESYNC_MS)
-      this.ctx.waitUntil(this.#sync(market, origin, timeoutMs));
+    const need = clockNeed(this.#clocks.get(market), Date.now());
+    if (need === "sync") return this.#sync(market, origin, timeoutMs);
+    if (need === "refresh") this.ctx.waitUntil(this.#sync(market, origin, timeoutMs));
   }
 
   #sync(market: Market, origin: string, timeoutMs: number): Promise<void> {
@@ -177,7 +166,10 @@ export class BinanceEgress extends DurableObject<GatewayEnv> {
             MAIN_ACCOUNT,
           );
       }
-      const serverTime = result.ok && result.reply.status === 200 ? readServerTime(result.reply.body) : null;
+      const serverTime =
+        result.ok && result.reply.status === 200
+          ? readServerTime(new TextDecoder().decode(result.reply.body))
+          : null;
       if (serverTime === null) {
         this.#log.log("warn", "clock sync failed", {
           market,
@@ -203,15 +195,6 @@ export class BinanceEgress extends DurableObject<GatewayEnv> {
       until: ban.until,
     });
     this.ctx.waitUntil(this.ctx.storage.put("bans", this.#bans));
-  }
-}
-
-function readServerTime(body: ArrayBuffer): number | null {
-  try {
-    const parsed = JSON.parse(new TextDecoder().decode(body)) as { serverTime?: unknown };
-    return typeof parsed.serverTime === "number" ? parsed.serverTime : null;
-  } catch {
-    return null;
   }
 }
 

@@ -1,9 +1,9 @@
 // The only code that sends HTTP requests to Binance REST. It runs inside the egress Durable Object, so every
-// upstream call leaves from the object's location. It knows nothing about signing or retries; it sends one
+// call to Binance leaves from the object's location. It knows nothing about signing or retries; it sends one
 // request with a deadline and returns Binance's answer as bytes, with the headers worth passing on.
 
 import type { HttpMethod } from "../../shared/catalog/types.ts";
-import type { WireRequest } from "../../shared/rest/upstream-request.ts";
+import type { WireRequest } from "../../shared/rest/egress-request.ts";
 
 export interface BinanceReply {
   readonly status: number;

@@ -2,24 +2,24 @@
 // they leave through the egress object, which holds the account's API key and the 429/418 back-off.
 
 import type { RelayKeyScope } from "../../shared/auth/relay-key.ts";
-import { toWireError } from "../../shared/errors.ts";
-import { type EgressReply, egressObjectName } from "../../shared/rest/egress-reply.ts";
+import { type EgressReply, replyText } from "../../shared/rest/egress-reply.ts";
+import { readBinanceError } from "../../shared/rest/outcome.ts";
 import type { ListenKeyReply } from "../../shared/streams/user-data.ts";
+import { EgressClient } from "../egress/client.ts";
 import type { GatewayEnv } from "../env.ts";
-import { placement } from "../placement.ts";
 
 const PATHS = { um: "/fapi/v1/listenKey", cm: "/dapi/v1/listenKey" } as const;
 const TIMEOUT_MS = 10_000;
+/** Binance's "This listenKey does not exist." */
+const LISTEN_KEY_MISSING = -1125;
 
 export class BinanceListenKey {
-  readonly #env: GatewayEnv;
+  readonly #egress: EgressClient;
   readonly #scope: RelayKeyScope;
-  readonly #locationHint: string | null;
 
   constructor(env: GatewayEnv, scope: RelayKeyScope, locationHint: string | null) {
-    this.#env = env;
+    this.#egress = new EgressClient(env, locationHint);
     this.#scope = scope;
-    this.#locationHint = locationHint;
   }
 
   /** A listen key for the account: Binance's active one (extended) or a new one. */
@@ -36,49 +36,34 @@ export class BinanceListenKey {
   }
 
   async #call(method: "POST" | "PUT" | "DELETE", listenKey: string | null): Promise<ListenKeyReply> {
-    const hint = this.#locationHint;
-    const egress = this.#env.BINANCE_EGRESS.getByName(egressObjectName(hint), placement(hint));
-    let reply: EgressReply;
-    try {
-      reply = await egress.send(
-        {
-          account: this.#scope.account,
-          market: this.#scope.market,
-          method,
-          path: PATHS[this.#scope.market],
-          security: "API_KEY",
-          query: listenKey === null ? [] : [["listenKey", listenKey]],
-          body: null,
-          countsAsOrder: false,
-          reconcile: null,
-        },
-        TIMEOUT_MS,
-        { caller: { kind: "user-stream", name: this.#scope.account }, weightPerMinute: null, replay: null },
-      );
-    } catch {
-      reply = { kind: "error", reason: { kind: "upstream-unreachable", cause: "network" } };
-    }
+    const reply = await this.#egress.send(
+      {
+        account: this.#scope.account,
+        market: this.#scope.market,
+        method,
+        path: PATHS[this.#scope.market],
+        security: "API_KEY",
+        query: listenKey === null ? [] : [["listenKey", listenKey]],
+        body: null,
+        countsAsOrder: false,
+        reconcile: null,
+      },
+      TIMEOUT_MS,
+      { caller: { kind: "user-stream", name: this.#scope.account }, weightPerMinute: null, replay: null },
+    );
     return readReply(reply, method);
   }
 }
 
 function readReply(reply: EgressReply, method: string): ListenKeyReply {
-  if (reply.kind === "error") {
-    const wire = toWireError(reply.reason);
-    return {
-      kind: "failed",
-      status: wire.status,
-      body: JSON.stringify({ code: wire.code, msg: wire.msg }),
-      reason: reply.reason,
-    };
-  }
-  const body = new TextDecoder().decode(reply.body);
-  if (reply.status === 200) {
+  const { status, body, reason } = replyText(reply);
+  if (reason !== null) return { kind: "failed", status, body, reason };
+  if (status === 200) {
     const listenKey = parseListenKey(body);
     if (listenKey !== null || method !== "POST") return { kind: "ok", listenKey };
   }
-  if (/"code"\s*:\s*-1125\b/.test(body)) return { kind: "missing" };
-  return { kind: "failed", status: reply.status, body, reason: null };
+  if (readBinanceError(body)?.code === LISTEN_KEY_MISSING) return { kind: "missing" };
+  return { kind: "failed", status, body, reason: null };
 }
 
 function parseListenKey(body: string): string | null {

@@ -5,11 +5,11 @@
 import { findEndpoint } from "../../shared/catalog/index.ts";
 import type { HttpMethod, Market } from "../../shared/catalog/types.ts";
 import type { Param } from "../../shared/encoding/query.ts";
-import { toWireError } from "../../shared/errors.ts";
-import { type CallOrigin, type EgressReply, egressObjectName } from "../../shared/rest/egress-reply.ts";
-import { prepareUpstream } from "../../shared/rest/prepare.ts";
+import { type CallOrigin, replyText } from "../../shared/rest/egress-reply.ts";
+import { readBinanceError } from "../../shared/rest/outcome.ts";
+import { prepareEgressRequest } from "../../shared/rest/prepare.ts";
+import { EgressClient } from "../egress/client.ts";
 import type { GatewayEnv } from "../env.ts";
-import { placement } from "../placement.ts";
 
 const TIMEOUT_MS = 10_000;
 
@@ -22,10 +22,9 @@ export type CallResult =
   | { readonly kind: "unknown"; readonly body: string };
 
 export class BinanceCalls {
-  readonly #env: GatewayEnv;
+  readonly #egress: EgressClient;
   readonly #account: string;
   readonly #market: Market;
-  readonly #hint: string | null;
   /** Whose request-weight budget the calls spend: the hook's, or the relay's for its exchangeInfo reads. */
   readonly #caller: CallOrigin["caller"];
 
@@ -36,10 +35,9 @@ export class BinanceCalls {
     hint: string | null,
     caller: CallOrigin["caller"],
   ) {
-    this.#env = env;
+    this.#egress = new EgressClient(env, hint);
     this.#account = account;
     this.#market = market;
-    this.#hint = hint;
     this.#caller = caller;
   }
 
@@ -51,7 +49,7 @@ export class BinanceCalls {
   ): Promise<CallResult> {
     const endpoint = findEndpoint(this.#market, method, path);
     if (endpoint === undefined) throw new Error(`not in the catalog: ${method} ${path}`);
-    const prepared = prepareUpstream(
+    const prepared = prepareEgressRequest(
       this.#market,
       endpoint,
       params,
@@ -59,31 +57,16 @@ export class BinanceCalls {
       () => clientId ?? crypto.randomUUID(),
     );
     if (!prepared.ok) throw new Error(`could not prepare ${method} ${path}: ${prepared.error.kind}`);
-    const egress = this.#env.BINANCE_EGRESS.getByName(egressObjectName(this.#hint), placement(this.#hint));
-    let reply: EgressReply;
-    try {
-      // No replay guard: the desk makes each alert's client order ids and replays nothing itself.
-      reply = await egress.send({ ...prepared.value, account: this.#account }, TIMEOUT_MS, {
-        caller: this.#caller,
-        weightPerMinute: null,
-        replay: null,
-      });
-    } catch {
-      reply =
-        prepared.value.reconcile === null
-          ? { kind: "error", reason: { kind: "upstream-unreachable", cause: "network" } }
-          : { kind: "error", reason: { kind: "order-outcome-unknown", clientOrderId: clientId ?? "" } };
-    }
-    if (reply.kind === "error") {
-      const wire = toWireError(reply.reason);
-      const body = JSON.stringify({ code: wire.code, msg: wire.msg });
-      return reply.reason.kind === "order-outcome-unknown"
-        ? { kind: "unknown", body }
-        : { kind: "refused", status: wire.status, body, code: wire.code };
-    }
-    const body = new TextDecoder().decode(reply.body);
-    if (reply.status >= 200 && reply.status < 300) return { kind: "ok", status: reply.status, body };
-    return { kind: "refused", status: reply.status, body, code: errorCode(body) };
+    // No replay guard: the desk makes each alert's client order ids and replays nothing itself.
+    const reply = await this.#egress.send({ ...prepared.value, account: this.#account }, TIMEOUT_MS, {
+      caller: this.#caller,
+      weightPerMinute: null,
+      replay: null,
+    });
+    const { status, body, reason } = replyText(reply);
+    if (reason?.kind === "order-outcome-unknown") return { kind: "unknown", body };
+    if (reason === null && status >= 200 && status < 300) return { kind: "ok", status, body };
+    return { kind: "refused", status, body, code: errorCode(body) };
   }
 
   /** A read whose JSON answer is wanted; throws a one-sentence reason when there is none. */
@@ -94,17 +77,14 @@ export class BinanceCalls {
   }
 }
 
+/** Binance's error code in an answer (or the gateway's, in the same shape), or null. */
 export function errorCode(body: string): number | null {
-  const match = /"code"\s*:\s*(-?\d+)/.exec(body);
-  return match === null ? null : Number(match[1]);
+  return readBinanceError(body)?.code ?? null;
 }
 
+/** "code msg" from an error body, or the start of a body that is not one. */
 export function messageOf(body: string): string {
-  try {
-    const parsed = JSON.parse(body) as { code?: unknown; msg?: unknown };
-    if (typeof parsed.msg === "string") return `${parsed.code ?? ""} ${parsed.msg}`.trim();
-  } catch {
-    // Not JSON.
-  }
+  const error = readBinanceError(body);
+  if (error !== null && error.msg !== "") return `${error.code ?? ""} ${error.msg}`.trim();
   return body.slice(0, 200);
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { Endpoint } from "../../../shared/catalog/types.ts";
 import type { Param } from "../../../shared/encoding/query.ts";
-import { prepareUpstream } from "../../../shared/rest/prepare.ts";
+import { appendSignature, stampRequest } from "../../../shared/rest/egress-request.ts";
+import { prepareEgressRequest } from "../../../shared/rest/prepare.ts";
 import { resolveRoute } from "../../../shared/rest/route.ts";
-import { appendSignature, stampRequest } from "../../../shared/rest/upstream-request.ts";
 
 const newOrder: Endpoint = {
   market: "um",
@@ -68,7 +68,7 @@ describe("routing", () => {
 
 describe("preparing the upstream call", () => {
   it("drops the caller's signature, keeps order and placement, and caps recvWindow", () => {
-    const prepared = prepareUpstream(
+    const prepared = prepareEgressRequest(
       "um",
       account,
       [
@@ -86,12 +86,18 @@ describe("preparing the upstream call", () => {
   });
 
   it("refuses duplicated parameter names across query and body", () => {
-    const prepared = prepareUpstream("um", newOrder, [["symbol", "BTCUSDT"]], [["symbol", "ETHUSDT"]], newId);
+    const prepared = prepareEgressRequest(
+      "um",
+      newOrder,
+      [["symbol", "BTCUSDT"]],
+      [["symbol", "ETHUSDT"]],
+      newId,
+    );
     expect(prepared).toEqual({ ok: false, error: { kind: "param-duplicate", name: "symbol" } });
   });
 
   it("assigns newClientOrderId beside symbol, before recvWindow and timestamp", () => {
-    const prepared = prepareUpstream(
+    const prepared = prepareEgressRequest(
       "um",
       newOrder,
       [],
@@ -119,7 +125,7 @@ describe("preparing the upstream call", () => {
   });
 
   it("keeps the caller's client order id", () => {
-    const prepared = prepareUpstream(
+    const prepared = prepareEgressRequest(
       "um",
       newOrder,
       [
@@ -142,7 +148,7 @@ describe("preparing the upstream call", () => {
   });
 
   it("replaces an empty newClientOrderId, which could not be looked up, with an assigned one", () => {
-    const single = prepareUpstream(
+    const single = prepareEgressRequest(
       "um",
       newOrder,
       [
@@ -156,7 +162,7 @@ describe("preparing the upstream call", () => {
       ["symbol", "BTCUSDT"],
       ["newClientOrderId", "gw-e"],
     ]);
-    const inBatch = prepareUpstream(
+    const inBatch = prepareEgressRequest(
       "um",
       batch,
       [["batchOrders", '[{"symbol":"BTCUSDT","newClientOrderId":""}]']],
@@ -181,7 +187,7 @@ describe("preparing the upstream call", () => {
         ["symbol", "BTCUSDT"],
         ["batchOrders", '[{"symbol":"BTCUSDT"}]'],
       ];
-      const prepared = prepareUpstream("um", endpoint, params, null, newId);
+      const prepared = prepareEgressRequest("um", endpoint, params, null, newId);
       return prepared.ok && prepared.value.countsAsOrder;
     };
     expect([
@@ -195,7 +201,7 @@ describe("preparing the upstream call", () => {
   });
 
   it("assigns clientAlgoId to algo orders", () => {
-    const prepared = prepareUpstream("um", algo, [["symbol", "BTCUSDT"]], null, () => "gw-algo");
+    const prepared = prepareEgressRequest("um", algo, [["symbol", "BTCUSDT"]], null, () => "gw-algo");
     expect(prepared.ok && prepared.value.query).toEqual([
       ["symbol", "BTCUSDT"],
       ["clientAlgoId", "gw-algo"],
@@ -205,7 +211,7 @@ describe("preparing the upstream call", () => {
   it("assigns ids inside batchOrders without touching numbers, and keeps untouched batches byte for byte", () => {
     const sent =
       '[{"symbol":"BTCUSDT","quantity":0.00000001},{"symbol":"ETHUSDT","newClientOrderId":"mine"}]';
-    const prepared = prepareUpstream("um", batch, [["batchOrders", sent]], null, () => "gw-b");
+    const prepared = prepareEgressRequest("um", batch, [["batchOrders", sent]], null, () => "gw-b");
     expect(prepared.ok && prepared.value.query[0]?.[1]).toBe(
       '[{"symbol":"BTCUSDT","quantity":0.00000001,"newClientOrderId":"gw-b"},{"symbol":"ETHUSDT","newClientOrderId":"mine"}]',
     );
@@ -217,13 +223,13 @@ describe("preparing the upstream call", () => {
       ],
     });
     const spaced = '[{"symbol": "BTCUSDT", "newClientOrderId": "a"}]';
-    const untouched = prepareUpstream("um", batch, [["batchOrders", spaced]], null, newId);
+    const untouched = prepareEgressRequest("um", batch, [["batchOrders", spaced]], null, newId);
     expect(untouched.ok && untouched.value.query[0]?.[1]).toBe(spaced);
   });
 
   it("refuses a batchOrders value that is not a JSON array of orders", () => {
     for (const value of ["not json", '{"symbol":"BTCUSDT"}', "[1]"]) {
-      expect(prepareUpstream("um", batch, [["batchOrders", value]], null, newId)).toEqual({
+      expect(prepareEgressRequest("um", batch, [["batchOrders", value]], null, newId)).toEqual({
         ok: false,
         error: { kind: "param-invalid", name: "batchOrders" },
       });
@@ -231,7 +237,7 @@ describe("preparing the upstream call", () => {
   });
 
   it("moves a GET body into the query string", () => {
-    const prepared = prepareUpstream("um", account, [["a", "1"]], [["b", "2"]], newId);
+    const prepared = prepareEgressRequest("um", account, [["a", "1"]], [["b", "2"]], newId);
     expect(prepared.ok && [prepared.value.query, prepared.value.body]).toEqual([
       [
         ["a", "1"],

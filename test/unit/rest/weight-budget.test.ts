@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { Param } from "../../../shared/encoding/query.ts";
 import { toWireError } from "../../../shared/errors.ts";
+import type { EgressRequest } from "../../../shared/rest/egress-request.ts";
 import { callWeight, isProtective } from "../../../shared/rest/request-weight.ts";
-import type { UpstreamRequest } from "../../../shared/rest/upstream-request.ts";
 import { type WeightCall, WeightLedger, weightLimits } from "../../../shared/rest/weight-ledger.ts";
 
-type Call = Pick<UpstreamRequest, "market" | "method" | "path" | "query" | "body">;
+type Call = Pick<EgressRequest, "market" | "method" | "path" | "query" | "body">;
 
 function request(
   method: Call["method"],

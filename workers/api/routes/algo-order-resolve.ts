@@ -11,17 +11,17 @@ import {
 import type { GatewayClient } from "../../../shared/auth/clients.ts";
 import { findEndpoint } from "../../../shared/catalog/index.ts";
 import type { Param } from "../../../shared/encoding/query.ts";
-import type { UpstreamRequest } from "../../../shared/rest/upstream-request.ts";
-import type { EgressReply } from "../../egress/upstream-call.ts";
+import type { EgressReply } from "../../../shared/rest/egress-reply.ts";
+import type { EgressRequest } from "../../../shared/rest/egress-request.ts";
 import { GatewayError } from "../errors.ts";
 
-type Prepared = Omit<UpstreamRequest, "account">;
+type Prepared = Omit<EgressRequest, "account">;
 
 export async function resolveAlgoOrder(
   client: GatewayClient,
   lookup: Param,
   write: Prepared,
-  send: (request: UpstreamRequest) => Promise<EgressReply>,
+  send: (request: EgressRequest) => Promise<EgressReply>,
 ): Promise<Prepared> {
   const unresolved = new GatewayError({
     kind: "symbol-denied",

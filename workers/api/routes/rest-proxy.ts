@@ -1,21 +1,19 @@
 // The REST gateway: route -> catalog -> caller -> scope and symbols (an algo order addressed by id is looked up
-// first for a symbol-restricted caller) -> upstream call through the egress object ->
+// first for a symbol-restricted caller) -> the call through the egress client ->
 // Binance's answer, status and body byte for byte (the body is never parsed or re-serialised: order ids
 // exceed 2^53), with the weight and order-count headers passed on.
 
 import { authorize } from "../../../shared/auth/authorize.ts";
 import { findEndpoint, pathExists } from "../../../shared/catalog/index.ts";
 import type { HttpMethod } from "../../../shared/catalog/types.ts";
-import type { CallOrigin } from "../../../shared/rest/egress-reply.ts";
-import { prepareUpstream } from "../../../shared/rest/prepare.ts";
+import type { CallOrigin, EgressReply } from "../../../shared/rest/egress-reply.ts";
+import { prepareEgressRequest } from "../../../shared/rest/prepare.ts";
 import { replayGuardFor } from "../../../shared/rest/replay-guard.ts";
 import { isProtective } from "../../../shared/rest/request-weight.ts";
 import { resolveRoute } from "../../../shared/rest/route.ts";
-import { clientOrderIdsOf, type UpstreamRequest } from "../../../shared/rest/upstream-request.ts";
-import type { EgressReply } from "../../egress/upstream-call.ts";
+import { EgressClient } from "../../egress/client.ts";
 import type { GatewayEnv } from "../../env.ts";
 import type { Logger } from "../../log.ts";
-import { placement } from "../../placement.ts";
 import { authenticate } from "../authenticate.ts";
 import type { GatewayOptions } from "../config.ts";
 import { GatewayError, renderError } from "../errors.ts";
@@ -73,7 +71,7 @@ export async function proxyRest(
     });
     return response;
   }
-  const upstream = prepareUpstream(route.market, endpoint, call.query, call.body, newClientOrderId);
+  const upstream = prepareEgressRequest(route.market, endpoint, call.query, call.body, newClientOrderId);
   if (!upstream.ok) throw new GatewayError(upstream.error);
   const origin: CallOrigin = {
     caller: { kind: "client", name: caller.client.name },
@@ -88,24 +86,21 @@ export async function proxyRest(
       params,
     }),
   };
+  const egress = new EgressClient(env, options.locationHint);
   const outgoing =
     access.value.kind === "resolve-algo-order"
       ? await resolveAlgoOrder(caller.client, access.value.lookup, upstream.value, (lookup) =>
-          sendThroughEgress(env, options, lookup, {
-            timeoutMs: timeoutFor(request, options, "GET"),
-            origin: {
-              ...origin,
-              replay: null,
-              forProtectiveWrite: isProtective(upstream.value) || undefined,
-            },
+          egress.send(lookup, timeoutFor(request, options, "GET"), {
+            ...origin,
+            replay: null,
+            forProtectiveWrite: isProtective(upstream.value) || undefined,
           }),
         )
       : upstream.value;
-  const reply = await sendThroughEgress(
-    env,
-    options,
+  const reply = await egress.send(
     { ...outgoing, account: caller.client.account },
-    { timeoutMs: timeoutFor(request, options, method), origin },
+    timeoutFor(request, options, method),
+    origin,
   );
   const response = render(reply);
   log.log("info", "request", {
@@ -121,27 +116,6 @@ export async function proxyRest(
     ms: Date.now() - started,
   });
   return response;
-}
-
-async function sendThroughEgress(
-  env: GatewayEnv,
-  options: GatewayOptions,
-  request: UpstreamRequest,
-  call: { readonly timeoutMs: number; readonly origin: CallOrigin },
-): Promise<EgressReply> {
-  const hint = placement(options.locationHint);
-  const egress = env.BINANCE_EGRESS.getByName(options.egressName, hint);
-  try {
-    return await egress.send(request, call.timeoutMs, call.origin);
-  } catch {
-    // The egress object failed mid-call (reset, overloaded): a read can be repeated, a write's fate is unknown,
-    // and for an order the caller is told which client order id(s) to check.
-    if (request.method === "GET")
-      return { kind: "error", reason: { kind: "upstream-unreachable", cause: "network" } };
-    const ids = clientOrderIdsOf(request);
-    if (ids === null) return { kind: "error", reason: { kind: "upstream-timeout" } };
-    return { kind: "error", reason: { kind: "order-outcome-unknown", clientOrderId: ids } };
-  }
 }
 
 function render(reply: EgressReply): Response {

@@ -1,11 +1,12 @@
 // The call the gateway makes to Binance, before signing: what the Worker hands to the egress object.
 // Parameters keep the caller's order and placement (query or form body), so a request from an unmodified
-// Binance client goes upstream with the same structure it arrived with, re-signed with the real key.
+// Binance client goes to Binance with the same structure it arrived with, re-signed with the real key.
 
 import type { HttpMethod, Market, Security } from "../catalog/types.ts";
 import { encodeParams, type Param } from "../encoding/query.ts";
+import type { GatewayErrorReason } from "../errors.ts";
 
-export interface UpstreamRequest {
+export interface EgressRequest {
   /** The Binance account (shared/auth/accounts.ts) whose key signs the call. */
   readonly account: string;
   readonly market: Market;
@@ -58,7 +59,7 @@ export interface WireRequest {
  * query + body with no separator. The signature then goes last, after whatever carries the payload's end.
  */
 export function stampRequest(
-  request: UpstreamRequest,
+  request: EgressRequest,
   timestamp: number,
 ): { wire: WireRequest; payload: string } {
   const stamp = (params: readonly Param[]): Param[] =>
@@ -80,7 +81,7 @@ export function appendSignature(wire: WireRequest, signature: string): WireReque
     : { query: join(wire.query), body: wire.body };
 }
 
-export function unsignedWire(request: UpstreamRequest): WireRequest {
+export function unsignedWire(request: EgressRequest): WireRequest {
   return {
     query: encodeParams(request.query),
     body: request.body === null ? null : encodeParams(request.body),
@@ -88,10 +89,21 @@ export function unsignedWire(request: UpstreamRequest): WireRequest {
 }
 
 /** The client order id(s) an order request carries, comma-separated for a batch; null for other calls. */
-export function clientOrderIdsOf(request: Pick<UpstreamRequest, "reconcile">): string | null {
+function clientOrderIdsOf(request: Pick<EgressRequest, "reconcile">): string | null {
   const target = request.reconcile;
   if (target === null) return null;
   if (target.kind === "order") return target.clientOrderId;
   if (target.kind === "algo") return target.clientAlgoId;
   return target.orders.map((order) => order.clientOrderId).join(", ");
+}
+
+/**
+ * The reason to give when a call's answer was lost (the egress object failed mid-call, or restarted before a
+ * write's outcome was stored): a read can simply be repeated; a write's fate is unknown, and for an order the
+ * caller is told which client order id(s) to check.
+ */
+export function lostCallReason(request: Pick<EgressRequest, "method" | "reconcile">): GatewayErrorReason {
+  if (request.method === "GET") return { kind: "upstream-unreachable", cause: "network" };
+  const ids = clientOrderIdsOf(request);
+  return ids === null ? { kind: "upstream-timeout" } : { kind: "order-outcome-unknown", clientOrderId: ids };
 }
