@@ -16,7 +16,7 @@ import {
   isZero,
   parseDecimal,
   ZERO,
-} from "../../shared/webhooks/decimal.ts";
+} from "../../shared/decimal.ts";
 import { planAlert, type Step } from "../../shared/webhooks/plan.ts";
 import {
   type AlertReport,

@@ -1,9 +1,9 @@
 // The webhook core, pure: WEBHOOKS parsing, alert reading (JSON or text, TradingView's placeholders), exact
 // decimals, and the plan of Binance calls for every action in one-way and hedge mode.
 import { describe, expect, it } from "vitest";
+import { decimal, floorToStep, format, roundToStep } from "../../../shared/decimal.ts";
 import { type Alert, normalizeSymbol, readAlert } from "../../../shared/webhooks/alert.ts";
 import { type Hook, parseHooks, TRADINGVIEW_IPS } from "../../../shared/webhooks/config.ts";
-import { decimal, floorToStep, format, roundToStep } from "../../../shared/webhooks/decimal.ts";
 import { type AccountView, planAlert, type SymbolRules } from "../../../shared/webhooks/plan.ts";
 
 const PASS = "correct-horse-battery-staple";
