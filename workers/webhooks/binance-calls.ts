@@ -4,6 +4,7 @@
 
 import { findEndpoint } from "../../shared/catalog/index.ts";
 import type { HttpMethod, Market } from "../../shared/catalog/types.ts";
+import { errorCode, messageOf } from "../../shared/encoding/binance-error.ts";
 import type { Param } from "../../shared/encoding/query.ts";
 import { toWireError } from "../../shared/errors.ts";
 import { type CallOrigin, type EgressReply, egressObjectName } from "../../shared/rest/egress-reply.ts";
@@ -92,19 +93,4 @@ export class BinanceCalls {
     if (result.kind !== "ok") throw new Error(`Binance refused ${path}: ${messageOf(result.body)}`);
     return JSON.parse(result.body) as unknown;
   }
-}
-
-export function errorCode(body: string): number | null {
-  const match = /"code"\s*:\s*(-?\d+)/.exec(body);
-  return match === null ? null : Number(match[1]);
-}
-
-export function messageOf(body: string): string {
-  try {
-    const parsed = JSON.parse(body) as { code?: unknown; msg?: unknown };
-    if (typeof parsed.msg === "string") return `${parsed.code ?? ""} ${parsed.msg}`.trim();
-  } catch {
-    // Not JSON.
-  }
-  return body.slice(0, 200);
 }
