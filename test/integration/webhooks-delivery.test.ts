@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { type AlertReport, stepClientId } from "../../shared/webhooks/report.ts";
 import { signedQuery } from "../support/client-signing.ts";
 import { CLIENTS } from "../support/credentials.ts";
-import { HOOK_PASSPHRASE } from "../support/test-hooks.ts";
+import { HOOK_PASSPHRASE } from "../support/test-webhooks.ts";
 import {
   alertBody,
   deliver,
@@ -16,7 +16,7 @@ import {
   placed,
   run,
   status,
-} from "../support/workerd/hooks-helpers.ts";
+} from "../support/workerd/webhooks-helpers.ts";
 
 beforeEach(async () => {
   await fake.reset();
