@@ -14,7 +14,7 @@ import {
   type Transition,
 } from "../../../shared/webhooks/alert-machine.ts";
 import type { Step } from "../../../shared/webhooks/plan.ts";
-import { bodyOf, hookOf, runningReport, stepOf, T0, VIEW } from "../../support/desk-fixtures.ts";
+import { bodyOf, hookOf, runningReport, stepOf, T0, VIEW } from "../../support/webhook-fixtures.ts";
 
 const NOW = T0 + 1000;
 const OK = { kind: "ok", status: 200, body: '{"orderId":1}' } as const;
@@ -244,6 +244,9 @@ describe("resuming after a restart", () => {
   const body = bodyOf({ action: "buy", quantity: "0.01" });
   const sentAt = T0 + 500;
   const interrupted = runningReport([stepOf({ status: "sending", sentAt })]);
+  /** Resumed at `now` once the step settled, and looked up with this result. */
+  const lookedUp = (now: number, result: Parameters<typeof onLookedUp>[1]["result"]) =>
+    onLookedUp(startAlert(interrupted, { hook, body, now }).report, { hook, index: 0, result, now });
 
   it("waits while the step may still be on its way to Binance", () => {
     const early = startAlert(interrupted, { hook, body, now: sentAt + SETTLE_MS - 1 });
@@ -255,33 +258,20 @@ describe("resuming after a restart", () => {
     const now = sentAt + SETTLE_MS;
     const resumed = startAlert(interrupted, { hook, body, now });
     expect(resumed.next).toEqual({ kind: "look-up", hook, index: 0 });
-    const found = onLookedUp(resumed.report, { hook, index: 0, result: OK, now });
+    const found = lookedUp(now, OK);
     expect([found.report.status, found.report.steps[0]?.status, found.opened]).toEqual(["done", "ok", "600"]);
   });
 
   it("sends the order again when Binance never got it, with its first send time kept", () => {
     const now = sentAt + SETTLE_MS + 5;
-    const resumed = startAlert(interrupted, { hook, body, now });
-    const missing = onLookedUp(resumed.report, {
-      hook,
-      index: 0,
-      result: refused(-2013, "Order does not exist."),
-      now,
-    });
+    const missing = lookedUp(now, refused(-2013, "Order does not exist."));
     expect(missing.next).toEqual({ kind: "send", hook, index: 0 });
     expect(missing.report.steps[0]).toMatchObject({ status: "sending", sentAt });
     expect(onSent(missing.report, { hook, index: 0, result: OK, now }).report.status).toBe("done");
   });
 
   it("leaves the order unknown when the look-up settles nothing", () => {
-    const now = sentAt + SETTLE_MS;
-    const resumed = startAlert(interrupted, { hook, body, now });
-    const unsure = onLookedUp(resumed.report, {
-      hook,
-      index: 0,
-      result: refused(-1021, "Timestamp outside recvWindow."),
-      now,
-    });
+    const unsure = lookedUp(sentAt + SETTLE_MS, refused(-1021, "Timestamp outside recvWindow."));
     expect([unsure.report.status, unsure.report.steps[0]?.status]).toEqual(["unknown", "unknown"]);
   });
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { decimal, ZERO } from "../../../shared/decimal.ts";
 import { minuteLimitProblem } from "../../../shared/webhooks/minute-limit.ts";
 import type { Step } from "../../../shared/webhooks/plan.ts";
-import { hookOf } from "../../support/desk-fixtures.ts";
+import { hookOf } from "../../support/webhook-fixtures.ts";
 
 function opening(notional: string): Step {
   return {

@@ -1,7 +1,7 @@
 // A recorded step's Binance calls: sent with its client order (or algo) id, looked up by that id after a restart.
 import { describe, expect, it } from "vitest";
 import { lookupCall, sendCall, stepAt } from "../../../shared/webhooks/step-calls.ts";
-import { runningReport, stepOf } from "../../support/desk-fixtures.ts";
+import { runningReport, stepOf } from "../../support/webhook-fixtures.ts";
 
 const ALGO = stepOf({
   path: "/fapi/v1/algoOrder",

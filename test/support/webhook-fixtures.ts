@@ -1,16 +1,21 @@
-// Shared by the order desk's unit tests: a hook, an alert body, the exchange as the desk would read it, and reports.
+// Shared by the webhook unit tests: a hook, an alert body, the exchange as the desk reads it (BTCUSDT's rules,
+// its price, an account), and the reports of an alert the desk was running.
 import { decimal } from "../../shared/decimal.ts";
 import type { ExchangeView } from "../../shared/webhooks/alert-machine.ts";
 import { type Hook, parseHooks } from "../../shared/webhooks/config.ts";
+import type { AccountView, SymbolRules } from "../../shared/webhooks/plan.ts";
 import type { AlertReport, StepReport } from "../../shared/webhooks/report.ts";
 
 export const PASS = "correct-horse-battery-staple";
 /** When the test alerts fired. */
 export const T0 = Date.parse("2026-11-23T12:00:00Z");
 
+/** The hook `tv` on the main account's USDⓈ-M, with these settings. */
 export function hookOf(settings: Record<string, unknown> = {}): Hook {
   const parsed = parseHooks(
-    JSON.stringify({ tv: { passphrase: PASS, symbols: ["BTCUSDT"], maxNotional: "5000", ...settings } }),
+    JSON.stringify({
+      tv: { passphrase: PASS, symbols: ["BTCUSDT", "BTCUSD_PERP"], maxNotional: "5000", ...settings },
+    }),
   );
   if (!parsed.ok) throw new Error(parsed.error.message);
   const hook = parsed.value.get("tv");
@@ -23,19 +28,21 @@ export function bodyOf(fields: Record<string, unknown>): string {
   return JSON.stringify({ id: "a1", time: "2026-11-23T12:00:00Z", symbol: "BTCUSDT", ...fields });
 }
 
-export const VIEW: ExchangeView = {
-  rules: {
-    symbol: "BTCUSDT",
-    tickSize: decimal("0.10"),
-    stepSize: decimal("0.001"),
-    minQty: decimal("0.001"),
-    maxQty: decimal("1000"),
-    marketMaxQty: decimal("120"),
-    minNotional: decimal("100"),
-    contractSize: null,
-  },
-  price: decimal("60000.00"),
-  account: {
+export const UM_RULES: SymbolRules = {
+  symbol: "BTCUSDT",
+  tickSize: decimal("0.10"),
+  stepSize: decimal("0.001"),
+  minQty: decimal("0.001"),
+  maxQty: decimal("1000"),
+  marketMaxQty: decimal("120"),
+  minNotional: decimal("100"),
+  contractSize: null,
+};
+export const PRICE = decimal("60000.00");
+
+/** A one-way account without positions, at 10x cross, with 10000 USDT available; changed as given. */
+export function accountOf(change: Partial<AccountView> = {}): AccountView {
+  return {
     hedge: false,
     both: decimal("0"),
     long: decimal("0"),
@@ -43,8 +50,12 @@ export const VIEW: ExchangeView = {
     leverage: 10,
     marginType: "CROSSED",
     availableBalance: decimal("10000"),
-  },
-};
+    ...change,
+  };
+}
+
+/** BTCUSDT as the desk reads it: its rules, its price, the account. */
+export const VIEW: ExchangeView = { rules: UM_RULES, price: PRICE, account: accountOf() };
 
 export function stepOf(change: Partial<StepReport> = {}): StepReport {
   return {
