@@ -1,7 +1,7 @@
 // Shared by the webhook unit tests: a hook, an alert body, the exchange as the desk reads it (BTCUSDT's rules,
 // its price, an account), and the reports of an alert the desk was running.
 import { decimal } from "../../shared/decimal.ts";
-import type { ExchangeView } from "../../shared/webhooks/alert-machine.ts";
+import type { ExchangeView } from "../../shared/webhooks/alert-transition.ts";
 import { type Hook, parseHooks } from "../../shared/webhooks/config.ts";
 import type { AccountView, SymbolRules } from "../../shared/webhooks/plan.ts";
 import type { AlertReport, StepReport } from "../../shared/webhooks/report.ts";

@@ -2,24 +2,14 @@
 // orders. The Worker hands it each alert it accepted; the desk stores it under (hook, alert id), so any number of
 // deliveries of one alert, concurrent or not, are one alert, and works the alerts off one at a time in arrival
 // order. The desk is a shell: the queue (shared/webhooks/desk-queue.ts) and each alert's status machine
-// (shared/webhooks/alert-machine.ts) decide; the desk reads Binance, sends the steps, keeps the reports in
-// SQLite, sets the alarm and posts the outcome, as their actions say.
+// (shared/webhooks/alert-machine.ts, alert-sending.ts) decide; the desk reads Binance, sends the steps, keeps
+// the reports in SQLite, sets the alarm and posts the outcome, as their actions say (alert-transition.ts).
 
 import { DurableObject } from "cloudflare:workers";
 import { withoutPassphrase } from "../../shared/webhooks/alert.ts";
-import {
-  type AlertEnd,
-  type AlertTask,
-  type CallOutcome,
-  onExchangeRead,
-  onFailure,
-  onLookedUp,
-  onPlanned,
-  onSent,
-  queuedReport,
-  startAlert,
-  type Transition,
-} from "../../shared/webhooks/alert-machine.ts";
+import { onExchangeRead, onPlanned, queuedReport, startAlert } from "../../shared/webhooks/alert-machine.ts";
+import { onFailure, onLookedUp, onSent } from "../../shared/webhooks/alert-sending.ts";
+import type { AlertEnd, AlertTask, CallOutcome, Transition } from "../../shared/webhooks/alert-transition.ts";
 import { type Hook, parseHooks } from "../../shared/webhooks/config.ts";
 import {
   ACCEPT_ALARM_MS,
