@@ -1,7 +1,7 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { gatewaySecrets } from "./test/support/credentials.ts";
-import { testHooks } from "./test/support/test-hooks.ts";
+import { testWebhooks } from "./test/support/test-webhooks.ts";
 
 // Three projects: pure core tests in Node, the same signing vectors plus the Worker's integration tests inside
 // workerd (the production runtime), and end-to-end tests that run the Worker on a real port with
@@ -89,6 +89,6 @@ function workerTestBindings(fakeExchangeUrl: string): Record<string, string> {
     // The catalog test calls every row within seconds: about 3,900 weight on USDⓈ-M (three rows weigh 1000),
     // more than Binance's 2400 a minute. The weight budget tests set their clients' budgets themselves.
     WEIGHT_LIMIT_PER_MINUTE: "24000",
-    WEBHOOKS: JSON.stringify(testHooks(fakeExchangeUrl)),
+    WEBHOOKS: JSON.stringify(testWebhooks(fakeExchangeUrl)),
   };
 }

@@ -3,7 +3,7 @@
 // order sent straight through the gateway's REST path, which is the floor for "placed".
 
 import { CLIENTS } from "../test/support/credentials.ts";
-import { HOOK_PASSPHRASE } from "../test/support/test-hooks.ts";
+import { HOOK_PASSPHRASE } from "../test/support/test-webhooks.ts";
 import { type Summary, summarise } from "./stats.ts";
 
 export interface HookTimes {

@@ -8,7 +8,7 @@
 
 import { parseArgs } from "node:util";
 import { startFakeExchange } from "../test/fake-exchange/index.ts";
-import { testHooks } from "../test/support/test-hooks.ts";
+import { testWebhooks } from "../test/support/test-webhooks.ts";
 import { startWorkerProcess } from "../test/support/worker-process.ts";
 import { timeHooks } from "./hooks.ts";
 import { compareRelays } from "./relay.ts";
@@ -34,7 +34,7 @@ const worker = await startWorkerProcess({
   fake,
   vars: {
     RELAY_IDLE_CLOSE_MS: "0",
-    WEBHOOKS: JSON.stringify(testHooks(fake.url)),
+    WEBHOOKS: JSON.stringify(testWebhooks(fake.url)),
     // The runs spend more request weight a minute than Binance's 2400: the budgets would refuse them.
     WEIGHT_LIMIT_PER_MINUTE: "1000000",
   },

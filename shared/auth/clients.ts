@@ -2,6 +2,7 @@
 // an unknown scope, a key without its secret) is an error that names the entry and field, never a silently
 // wider or narrower access. Messages never contain a secret value (not even JSON syntax errors echo input).
 
+import { type ConfigError, readFields } from "../config-fields.ts";
 import { type JsonValue, parseJson } from "../encoding/json-raw.ts";
 import { err, ok, type Result } from "../result.ts";
 import { MAIN_ACCOUNT } from "./accounts.ts";
@@ -25,7 +26,7 @@ export interface GatewayClient {
   readonly weightPerMinute: number | null;
 }
 
-export type ClientsConfigError = { readonly kind: "clients-config"; readonly message: string };
+export type ClientsConfigError = ConfigError<"clients-config">;
 
 const FIELDS = new Set([
   "name",
@@ -75,14 +76,15 @@ export function parseClients(raw: string | undefined): Result<GatewayClient[], C
 function parseClient(entry: JsonValue, at: string): Result<GatewayClient, ClientsConfigError> {
   const fail = (message: string) =>
     err<ClientsConfigError>({ kind: "clients-config", message: `${at}${message}` });
-  if (entry.kind !== "object") return fail(" must be an object");
-  const fields = new Map<string, JsonValue>();
-  for (const [key, value] of entry.entries) {
-    if (!FIELDS.has(key))
-      return fail(` has unknown field ${shown(key)} (expected ${[...FIELDS].join(", ")})`);
-    if (fields.has(key)) return fail(`.${key} is given twice`);
-    fields.set(key, value);
+  const read = readFields(entry, FIELDS);
+  if (!read.ok) {
+    const problem = read.error;
+    if (problem.kind === "not-an-object") return fail(" must be an object");
+    if (problem.kind === "unknown-field")
+      return fail(` has unknown field ${shown(problem.name)} (expected ${[...FIELDS].join(", ")})`);
+    return fail(`.${problem.name} is given twice`);
   }
+  const fields = read.value;
   const name = fields.get("name");
   if (name?.kind !== "string" || name.value.trim() === "") return fail(".name must be a non-empty string");
   const text = (key: string): string | null | undefined => {

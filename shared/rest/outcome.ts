@@ -4,6 +4,8 @@
 // request", "Service Unavailable.", -1008 throttled); anything else, an HTML page from the CDN included, may
 // have been executed behind it, and counts as "execution status unknown".
 
+import { type BinanceErrorBody, readBinanceError } from "../encoding/binance-error.ts";
+
 export type BinanceOutcome =
   | { readonly kind: "pass-through" }
   | { readonly kind: "restricted-location" }
@@ -44,27 +46,6 @@ export function classifyResponse(
   if (status >= 500 || status === 408)
     return isKnownFailure(error) ? { kind: "server-error" } : { kind: "execution-unknown" };
   return { kind: "pass-through" };
-}
-
-export interface BinanceErrorBody {
-  /** null when the body has no numeric code, as Binance's 503 "Unknown error" body does. */
-  readonly code: number | null;
-  readonly msg: string;
-}
-
-/**
- * A JSON error body: Binance's `{code, msg}`, or the `{timestamp, path, msg}` shape its 503 "Unknown error"
- * answers carry. null for anything that is not a JSON object (HTML pages, empty bodies).
- */
-export function readBinanceError(body: string): BinanceErrorBody | null {
-  try {
-    const parsed: unknown = JSON.parse(body);
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return null;
-    const { code, msg } = parsed as { code?: unknown; msg?: unknown };
-    return { code: typeof code === "number" ? code : null, msg: typeof msg === "string" ? msg : "" };
-  } catch {
-    return null;
-  }
 }
 
 // Binance's documented 5xx failures: the request was not executed. Everything else in a 5xx (-1006 and -1007

@@ -11,10 +11,10 @@
 
 import { effectiveRecvWindow } from "../auth/timestamp.ts";
 import type { Market } from "../catalog/types.ts";
+import { readBinanceError } from "../encoding/binance-error.ts";
 import type { Param } from "../encoding/query.ts";
 import type { EgressReply } from "./egress-reply.ts";
 import type { EgressRequest, SentOrder } from "./egress-request.ts";
-import { readBinanceError } from "./outcome.ts";
 
 const LOOKUP_DELAYS_MS = [250, 500, 1000];
 const WINDOW_MARGIN_MS = 2000;

@@ -4,9 +4,9 @@
 // docs/webhooks.md, unknown fields are ignored (templates carry comments and chart data), and every problem is
 // one clear sentence naming the field.
 
+import { compare, type Decimal, parseDecimal, ZERO } from "../decimal.ts";
 import { type JsonValue, parseJson, stringifyJson } from "../encoding/json-raw.ts";
 import { err, ok, type Result } from "../result.ts";
-import { compare, type Decimal, parseDecimal, ZERO } from "./decimal.ts";
 
 export const ACTIONS = ["buy", "sell", "long", "short", "close", "flip", "cancel"] as const;
 export type Action = (typeof ACTIONS)[number];

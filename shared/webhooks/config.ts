@@ -5,9 +5,10 @@
 
 import { MAIN_ACCOUNT } from "../auth/accounts.ts";
 import type { Market } from "../catalog/types.ts";
+import { type ConfigError, readFields } from "../config-fields.ts";
+import { compare, type Decimal, parseDecimal, ZERO } from "../decimal.ts";
 import { type JsonValue, parseJson } from "../encoding/json-raw.ts";
 import { err, ok, type Result } from "../result.ts";
-import { compare, type Decimal, parseDecimal, ZERO } from "./decimal.ts";
 
 /** TradingView's published webhook source addresses (allowIps: "tradingview"). */
 export const TRADINGVIEW_IPS = ["52.89.214.238", "34.212.75.30", "54.218.53.128", "52.32.178.7"] as const;
@@ -39,7 +40,7 @@ export interface Hook {
   readonly readers: ReadonlySet<string> | null;
 }
 
-export type HooksConfigError = { readonly kind: "hooks-config"; readonly message: string };
+export type HooksConfigError = ConfigError<"hooks-config">;
 
 const FIELDS = new Set([
   "passphrase",
@@ -83,9 +84,13 @@ export function parseHooks(raw: string | undefined): Result<ReadonlyMap<string, 
 }
 
 function parseHook(id: string, entry: JsonValue): Result<Hook, string> {
-  if (entry.kind !== "object") return err("must be an object");
-  const fields = new Map(entry.entries);
-  for (const name of fields.keys()) if (!FIELDS.has(name)) return err(`unknown field "${name}"`);
+  const read = readFields(entry, FIELDS);
+  if (!read.ok) {
+    const problem = read.error;
+    if (problem.kind === "not-an-object") return err("must be an object");
+    return err(`${problem.kind === "unknown-field" ? "unknown" : "repeated"} field "${problem.name}"`);
+  }
+  const fields = read.value;
   const passphrase = fields.get("passphrase");
   if (passphrase?.kind !== "string" || !PASSPHRASE.test(passphrase.value))
     return err("passphrase must be a string of 16 to 256 printable ASCII characters");

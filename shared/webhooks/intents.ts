@@ -1,8 +1,12 @@
+// The orders an action needs, given the position: one-way mode nets a close and an open into one order, hedge
+// mode acts on each side's own position. Sizes come from the planner (`sized`), already rounded to the step.
+
+import { abs, add, compare, type Decimal, isZero, min, subtract, ZERO } from "../decimal.ts";
 import { err, ok, type Result } from "../result.ts";
 import type { Alert, Size } from "./alert.ts";
-import { abs, add, compare, type Decimal, isZero, min, subtract, ZERO } from "./decimal.ts";
 import type { AccountView, OrderIntent, PositionSide, Side } from "./plan-types.ts";
 
+/** The orders an action needs, given the position (none when there is nothing to do). */
 export function orderIntents(
   alert: Alert,
   account: AccountView,
@@ -25,22 +29,23 @@ export function orderIntents(
   });
   const action = alert.action;
   const size = sized(alert.size, ZERO);
+  // buy, sell, long and short are sized by the alert; close and flip default to the position.
+  const bySize = action === "buy" || action === "sell" || action === "long" || action === "short";
+  if (bySize && !size.ok) return size;
+  const quantity = size.ok ? size.value : ZERO;
+  const side: Side = action === "buy" || action === "long" ? "BUY" : "SELL";
   if (!account.hedge) {
     const position = account.both;
     switch (action) {
       case "buy":
       case "sell": {
-        if (!size.ok) return size;
-        const side: Side = action === "buy" ? "BUY" : "SELL";
-        if (!alert.reduceOnly) return ok([open(side, "BOTH", size.value)]);
+        if (!alert.reduceOnly) return ok([open(side, "BOTH", quantity)]);
         const held = side === "SELL" ? position : subtract(ZERO, position);
         if (compare(held, ZERO) <= 0) return err(`reduceOnly ${action}: no position it would reduce`);
-        return ok([reduce(side, "BOTH", min(size.value, held))]);
+        return ok([reduce(side, "BOTH", min(quantity, held))]);
       }
       case "long":
       case "short": {
-        if (!size.ok) return size;
-        const side: Side = action === "long" ? "BUY" : "SELL";
         const against = action === "long" ? subtract(ZERO, position) : position;
         const closing = compare(against, ZERO) > 0 ? against : ZERO;
         // One order both closes the opposite position and opens this one (one-way mode nets them).
@@ -48,9 +53,9 @@ export function orderIntents(
           {
             side,
             positionSide: "BOTH",
-            quantity: add(closing, size.value),
+            quantity: add(closing, quantity),
             reduceOnly: false,
-            opening: size.value,
+            opening: quantity,
           },
         ]);
       }
@@ -66,10 +71,9 @@ export function orderIntents(
         if (isZero(position)) return ok([]);
         const next = alert.size === null ? ok(abs(position)) : size;
         if (!next.ok) return next;
-        const side: Side = compare(position, ZERO) > 0 ? "SELL" : "BUY";
         return ok([
           {
-            side,
+            side: compare(position, ZERO) > 0 ? "SELL" : "BUY",
             positionSide: "BOTH",
             quantity: add(abs(position), next.value),
             reduceOnly: false,
@@ -85,30 +89,22 @@ export function orderIntents(
   switch (action) {
     case "buy":
     case "sell": {
-      if (!size.ok) return size;
-      const side: Side = action === "buy" ? "BUY" : "SELL";
       const natural: PositionSide = action === "buy" ? "LONG" : "SHORT";
       const reducing: PositionSide = action === "buy" ? "SHORT" : "LONG";
       const positionSide = wanted ?? (alert.reduceOnly ? reducing : natural);
       if (positionSide === natural && alert.reduceOnly)
         return err(`reduceOnly ${action} on the ${natural} side would open a position, not reduce one`);
-      if (positionSide === natural) return ok([open(side, positionSide, size.value)]);
+      if (positionSide === natural) return ok([open(side, positionSide, quantity)]);
       const held = positionSide === "LONG" ? account.long : account.short;
       if (isZero(held)) return err(`${action}: no ${positionSide} position to reduce`);
-      return ok([reduce(side, positionSide, min(size.value, held))]);
+      return ok([reduce(side, positionSide, min(quantity, held))]);
     }
     case "long":
     case "short": {
-      if (!size.ok) return size;
       const intents: OrderIntent[] = [];
       const opposite = action === "long" ? account.short : account.long;
-      if (!isZero(opposite))
-        intents.push(
-          reduce(action === "long" ? "BUY" : "SELL", action === "long" ? "SHORT" : "LONG", opposite),
-        );
-      intents.push(
-        open(action === "long" ? "BUY" : "SELL", action === "long" ? "LONG" : "SHORT", size.value),
-      );
+      if (!isZero(opposite)) intents.push(reduce(side, action === "long" ? "SHORT" : "LONG", opposite));
+      intents.push(open(side, action === "long" ? "LONG" : "SHORT", quantity));
       return ok(intents);
     }
     case "close": {
@@ -141,8 +137,3 @@ export function orderIntents(
       return ok([]);
   }
 }
-
-/**
- * An order size in contracts (USDⓈ-M: base asset; COIN-M: contracts), rounded down to the step. `whole` is what
- * a percent refers to when closing (the position); otherwise a percent is of the available balance, as margin.
- */

@@ -2,9 +2,6 @@
 // mode only), and take-profit / stop-loss brackets as USDⓈ-M algo orders or COIN-M conditional orders.
 
 import type { Market } from "../catalog/types.ts";
-import type { Param } from "../encoding/query.ts";
-import { err, ok, type Result } from "../result.ts";
-import type { Alert, Trigger } from "./alert.ts";
 import {
   add,
   compare,
@@ -18,7 +15,10 @@ import {
   roundToStep,
   subtract,
   ZERO,
-} from "./decimal.ts";
+} from "../decimal.ts";
+import type { Param } from "../encoding/query.ts";
+import { err, ok, type Result } from "../result.ts";
+import type { Alert, Trigger } from "./alert.ts";
 import type { OrderIntent, Side, Step, StepKind, SymbolRules } from "./plan-types.ts";
 
 export function notionalOf(quantity: Decimal, market: Market, rules: SymbolRules, price: Decimal): Decimal {

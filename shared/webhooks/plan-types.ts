@@ -1,8 +1,8 @@
 // The planner's shapes: what the order desk reads from the exchange (a symbol's rules, the account), the Binance
 // calls a plan is made of, and the orders an action needs before they become calls.
 
+import type { Decimal } from "../decimal.ts";
 import type { Param } from "../encoding/query.ts";
-import type { Decimal } from "./decimal.ts";
 
 export interface SymbolRules {
   readonly symbol: string;

@@ -4,9 +4,6 @@
 // as asked is refused with one sentence and no call at all.
 
 import type { Market } from "../catalog/types.ts";
-import { err, ok, type Result } from "../result.ts";
-import type { Alert, Size } from "./alert.ts";
-import type { Hook } from "./config.ts";
 import {
   add,
   compare,
@@ -19,10 +16,13 @@ import {
   multiply,
   roundToStep,
   ZERO,
-} from "./decimal.ts";
+} from "../decimal.ts";
+import { err, ok, type Result } from "../result.ts";
+import type { Alert, Size } from "./alert.ts";
+import type { Hook } from "./config.ts";
 import { orderIntents } from "./intents.ts";
 import { bracketSteps, notionalOf, orderStep, step } from "./plan-steps.ts";
-import type { AccountView, OrderIntent, Step, SymbolRules } from "./plan-types.ts";
+import type { AccountView, OrderIntent, Step, StepKind, SymbolRules } from "./plan-types.ts";
 
 export type { AccountView, Step, StepKind, SymbolRules } from "./plan-types.ts";
 
@@ -37,25 +37,10 @@ export function planAlert(
   const prefix = market === "um" ? "/fapi/v1" : "/dapi/v1";
   const symbol = rules.symbol;
   if (alert.action === "cancel") {
-    const steps: Step[] = [
-      step(
-        "cancel",
-        "DELETE",
-        `${prefix}/allOpenOrders`,
-        [["symbol", symbol]],
-        `cancel ${symbol} open orders`,
-      ),
-    ];
-    if (market === "um")
-      steps.push(
-        step(
-          "cancelAlgo",
-          "DELETE",
-          `${prefix}/algoOpenOrders`,
-          [["symbol", symbol]],
-          `cancel ${symbol} algo orders`,
-        ),
-      );
+    const cancel = (kind: StepKind, what: string, summary: string) =>
+      step(kind, "DELETE", `${prefix}/${what}`, [["symbol", symbol]], `cancel ${symbol} ${summary}`);
+    const steps = [cancel("cancel", "allOpenOrders", "open orders")];
+    if (market === "um") steps.push(cancel("cancelAlgo", "algoOpenOrders", "algo orders"));
     return ok(steps);
   }
   const leverage = alert.leverage ?? account.leverage;
@@ -84,32 +69,21 @@ export function planAlert(
   const steps: Step[] = [];
   // Settings only before an order that opens: a close must never wait on (or be refused for) a margin change.
   const opensSomething = !isZero(opening);
+  const setting = (kind: "leverage" | "marginType", value: string, summary: string) =>
+    step(
+      kind,
+      "POST",
+      `${prefix}/${kind}`,
+      [
+        ["symbol", symbol],
+        [kind, value],
+      ],
+      `set ${symbol} ${summary}`,
+    );
   if (opensSomething && alert.leverage !== null && alert.leverage !== account.leverage)
-    steps.push(
-      step(
-        "leverage",
-        "POST",
-        `${prefix}/leverage`,
-        [
-          ["symbol", symbol],
-          ["leverage", String(alert.leverage)],
-        ],
-        `set ${symbol} leverage to ${alert.leverage}x`,
-      ),
-    );
+    steps.push(setting("leverage", String(alert.leverage), `leverage to ${alert.leverage}x`));
   if (opensSomething && alert.marginType !== null && alert.marginType !== account.marginType)
-    steps.push(
-      step(
-        "marginType",
-        "POST",
-        `${prefix}/marginType`,
-        [
-          ["symbol", symbol],
-          ["marginType", alert.marginType],
-        ],
-        `set ${symbol} margin to ${alert.marginType}`,
-      ),
-    );
+    steps.push(setting("marginType", alert.marginType, `margin to ${alert.marginType}`));
   for (const intent of orders) steps.push(orderStep(intent, alert, rules, reference, market, prefix));
 
   const brackets = bracketSteps(alert, orders, rules, entry, market, prefix, account.hedge);
@@ -118,7 +92,10 @@ export function planAlert(
   return ok(steps);
 }
 
-/** The orders an action needs, given the position. */
+/**
+ * An order size in contracts (USDⓈ-M: base asset; COIN-M: contracts), rounded down to the step. `whole` is what
+ * a percent refers to when closing (the position); otherwise a percent is of the available balance, as margin.
+ */
 function contracts(
   size: Size | null,
   whole: Decimal,

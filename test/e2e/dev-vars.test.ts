@@ -6,7 +6,7 @@ import { type FakeExchange, startFakeExchange } from "../fake-exchange/index.ts"
 import { signedQuery } from "../support/client-signing.ts";
 import { CLIENTS, FAKE_EXCHANGE_KEYS, REAL_KEYS } from "../support/credentials.ts";
 import { type DevServer, devVarLine, startDevServer } from "../support/dev-server.ts";
-import { HOOK_PASSPHRASE } from "../support/test-hooks.ts";
+import { HOOK_PASSPHRASE } from "../support/test-webhooks.ts";
 import { waitFor } from "../support/wait-for.ts";
 
 const HOOK = {

@@ -2,8 +2,8 @@
 // they leave through the egress object, which holds the account's API key and the 429/418 back-off.
 
 import type { RelayKeyScope } from "../../shared/auth/relay-key.ts";
+import { readBinanceError } from "../../shared/encoding/binance-error.ts";
 import { type EgressReply, replyText } from "../../shared/rest/egress-reply.ts";
-import { readBinanceError } from "../../shared/rest/outcome.ts";
 import type { ListenKeyReply } from "../../shared/streams/user-data.ts";
 import { EgressClient } from "../egress/client.ts";
 import type { GatewayEnv } from "../env.ts";

@@ -4,9 +4,9 @@
 
 import { findEndpoint } from "../../shared/catalog/index.ts";
 import type { HttpMethod, Market } from "../../shared/catalog/types.ts";
+import { errorCode, messageOf } from "../../shared/encoding/binance-error.ts";
 import type { Param } from "../../shared/encoding/query.ts";
 import { type CallOrigin, replyText } from "../../shared/rest/egress-reply.ts";
-import { readBinanceError } from "../../shared/rest/outcome.ts";
 import { prepareEgressRequest } from "../../shared/rest/prepare.ts";
 import { EgressClient } from "../egress/client.ts";
 import type { GatewayEnv } from "../env.ts";
@@ -75,16 +75,4 @@ export class BinanceCalls {
     if (result.kind !== "ok") throw new Error(`Binance refused ${path}: ${messageOf(result.body)}`);
     return JSON.parse(result.body) as unknown;
   }
-}
-
-/** Binance's error code in an answer (or the gateway's, in the same shape), or null. */
-export function errorCode(body: string): number | null {
-  return readBinanceError(body)?.code ?? null;
-}
-
-/** "code msg" from an error body, or the start of a body that is not one. */
-export function messageOf(body: string): string {
-  const error = readBinanceError(body);
-  if (error !== null && error.msg !== "") return `${error.code ?? ""} ${error.msg}`.trim();
-  return body.slice(0, 200);
 }

@@ -2,7 +2,7 @@
 // ten minutes), its last price, and the account's position mode, positions, leverage, margin type and balance.
 
 import type { Market } from "../../shared/catalog/types.ts";
-import { type Decimal, parseDecimal, ZERO } from "../../shared/webhooks/decimal.ts";
+import { type Decimal, parseDecimal, ZERO } from "../../shared/decimal.ts";
 import type { AccountView, SymbolRules } from "../../shared/webhooks/plan.ts";
 import type { BinanceCalls } from "./binance-calls.ts";
 

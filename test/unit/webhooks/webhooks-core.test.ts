@@ -1,24 +1,11 @@
 // The webhook core, pure: WEBHOOKS parsing, alert reading (JSON or text, TradingView's placeholders), exact
 // decimals, and the plan of Binance calls for every action in one-way and hedge mode.
 import { describe, expect, it } from "vitest";
+import { decimal, floorToStep, format, roundToStep } from "../../../shared/decimal.ts";
 import { type Alert, normalizeSymbol, readAlert } from "../../../shared/webhooks/alert.ts";
-import { type Hook, parseHooks, TRADINGVIEW_IPS } from "../../../shared/webhooks/config.ts";
-import { decimal, floorToStep, format, roundToStep } from "../../../shared/webhooks/decimal.ts";
-import { type AccountView, planAlert, type SymbolRules } from "../../../shared/webhooks/plan.ts";
-
-const PASS = "correct-horse-battery-staple";
-
-function hookOf(settings: Record<string, unknown> = {}): Hook {
-  const parsed = parseHooks(
-    JSON.stringify({
-      tv: { passphrase: PASS, symbols: ["BTCUSDT", "BTCUSD_PERP"], maxNotional: "5000", ...settings },
-    }),
-  );
-  if (!parsed.ok) throw new Error(parsed.error.message);
-  const hook = parsed.value.get("tv");
-  if (hook === undefined) throw new Error("no hook");
-  return hook;
-}
+import { parseHooks, TRADINGVIEW_IPS } from "../../../shared/webhooks/config.ts";
+import { planAlert, type SymbolRules } from "../../../shared/webhooks/plan.ts";
+import { accountOf as account, hookOf, PASS, PRICE, UM_RULES } from "../../support/webhook-fixtures.ts";
 
 function alertOf(fields: Record<string, unknown>, hook = hookOf()): Alert {
   const read = readAlert(
@@ -30,16 +17,6 @@ function alertOf(fields: Record<string, unknown>, hook = hookOf()): Alert {
   return read.alert.value;
 }
 
-const UM_RULES: SymbolRules = {
-  symbol: "BTCUSDT",
-  tickSize: decimal("0.10"),
-  stepSize: decimal("0.001"),
-  minQty: decimal("0.001"),
-  maxQty: decimal("1000"),
-  marketMaxQty: decimal("120"),
-  minNotional: decimal("100"),
-  contractSize: null,
-};
 const CM_RULES: SymbolRules = {
   symbol: "BTCUSD_PERP",
   tickSize: decimal("0.1"),
@@ -50,20 +27,6 @@ const CM_RULES: SymbolRules = {
   minNotional: null,
   contractSize: decimal("100"),
 };
-const PRICE = decimal("60000.00");
-
-function account(change: Partial<AccountView> = {}): AccountView {
-  return {
-    hedge: false,
-    both: decimal("0"),
-    long: decimal("0"),
-    short: decimal("0"),
-    leverage: 10,
-    marginType: "CROSSED",
-    availableBalance: decimal("10000"),
-    ...change,
-  };
-}
 
 /** The plan as "METHOD path k=v&k=v" lines, or the refusal. */
 function plan(

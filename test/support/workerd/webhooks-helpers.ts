@@ -5,7 +5,7 @@ import { expect, inject } from "vitest";
 import type { AlertReport } from "../../../shared/webhooks/report.ts";
 import { CLIENTS, REAL_KEYS } from "../credentials.ts";
 import { fakeControl } from "../fake-control.ts";
-import { HOOK_PASSPHRASE } from "../test-hooks.ts";
+import { HOOK_PASSPHRASE } from "../test-webhooks.ts";
 
 export const fake = fakeControl(inject("fakeExchangeUrl"));
 export const MAIN = REAL_KEYS.hmac.apiKey;

@@ -4,7 +4,7 @@
 
 export const HOOK_PASSPHRASE = "correct-horse-battery-staple";
 
-export function testHooks(fakeExchangeUrl: string): Record<string, Record<string, unknown>> {
+export function testWebhooks(fakeExchangeUrl: string): Record<string, Record<string, unknown>> {
   const base = { passphrase: HOOK_PASSPHRASE, symbols: ["BTCUSDT", "ETHUSDT"], maxNotional: "5000" };
   return {
     tv: { ...base, notify: `${fakeExchangeUrl}/__fake/notify/tv` },

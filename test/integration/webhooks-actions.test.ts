@@ -1,7 +1,7 @@
 // Webhook actions against the fake exchange: every action in one-way and hedge mode, each size mode with
 // rounding, limit prices, leverage and margin type, and brackets on both markets.
 import { beforeEach, describe, expect, it } from "vitest";
-import { fake, MAIN, placed, position, run, SECOND } from "../support/workerd/hooks-helpers.ts";
+import { fake, MAIN, placed, position, run, SECOND } from "../support/workerd/webhooks-helpers.ts";
 
 beforeEach(async () => {
   await fake.reset();

@@ -1,5 +1,7 @@
 // Exact decimal arithmetic for order sizes and prices: values are integers scaled by a power of ten (BigInt), so
 // 0.1 + 0.2 is 0.3 and a quantity rounded to a 0.001 step is written "0.123", never "0.12300000000000001".
+// The order desk computes with `Decimal`; the client library's order book compares Binance's price text as it
+// comes (canonicalDecimal, compareDecimals: no parsing on its hot path, and no float errors either).
 
 export interface Decimal {
   /** The value times 10^scale. */
@@ -115,6 +117,32 @@ export function format(value: Decimal): string {
 
 /** Without trailing zeros after the point ("12.500" -> "12.5", "3.000" -> "3"), for messages. */
 export function formatShort(value: Decimal): string {
-  const text = format(value);
-  return text.includes(".") ? text.replace(/\.?0+$/, "") : text;
+  return canonicalDecimal(format(value));
+}
+
+// Decimal text compared as text: Binance writes the same price with varying trailing zeros ("10.0", "10.00").
+// Inputs are plain decimals without an exponent, as Binance sends prices and quantities.
+
+/** The shortest spelling: no leading zeros before the point, no trailing zeros after it ("010.50" -> "10.5"). */
+export function canonicalDecimal(text: string): string {
+  const point = text.indexOf(".");
+  const whole = (point < 0 ? text : text.slice(0, point)).replace(/^0+(?=\d)/, "") || "0";
+  const fraction = point < 0 ? "" : text.slice(point + 1).replace(/0+$/, "");
+  return fraction === "" ? whole : `${whole}.${fraction}`;
+}
+
+/** Of two non-negative decimal texts: negative when a < b, zero when equal, positive when a > b. */
+export function compareDecimals(a: string, b: string): number {
+  const [aWhole = "0", aFraction = ""] = canonicalDecimal(a).split(".");
+  const [bWhole = "0", bFraction = ""] = canonicalDecimal(b).split(".");
+  if (aWhole.length !== bWhole.length) return aWhole.length - bWhole.length;
+  if (aWhole !== bWhole) return aWhole < bWhole ? -1 : 1;
+  const length = Math.max(aFraction.length, bFraction.length);
+  const x = aFraction.padEnd(length, "0");
+  const y = bFraction.padEnd(length, "0");
+  return x === y ? 0 : x < y ? -1 : 1;
+}
+
+export function isZeroDecimal(text: string): boolean {
+  return canonicalDecimal(text) === "0";
 }

@@ -6,7 +6,8 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { type AlertReport, stepClientId } from "../../shared/webhooks/report.ts";
 import { signedQuery } from "../support/client-signing.ts";
 import { CLIENTS } from "../support/credentials.ts";
-import { HOOK_PASSPHRASE } from "../support/test-hooks.ts";
+import { HOOK_PASSPHRASE } from "../support/test-webhooks.ts";
+import { stepOf } from "../support/webhook-fixtures.ts";
 import {
   alertBody,
   deliver,
@@ -16,7 +17,7 @@ import {
   placed,
   run,
   status,
-} from "../support/workerd/hooks-helpers.ts";
+} from "../support/workerd/webhooks-helpers.ts";
 
 beforeEach(async () => {
   await fake.reset();
@@ -59,22 +60,7 @@ describe("a desk restarted mid-alert", () => {
       symbol: "BTCUSDT",
       reason: null,
       finishedAt: null,
-      steps: [
-        {
-          summary: "BUY 0.010 BTCUSDT at market",
-          method: "POST",
-          path: "/fapi/v1/order",
-          params: [
-            ["symbol", "BTCUSDT"],
-            ["side", "BUY"],
-            ["type", "MARKET"],
-            ["quantity", "0.010"],
-          ],
-          clientOrderId,
-          opens: "600",
-          status: "sending",
-        },
-      ],
+      steps: [stepOf({ clientOrderId, status: "sending" })],
     };
     await runInDurableObject(desk, async (_instance, state) => {
       state.storage.sql.exec(
