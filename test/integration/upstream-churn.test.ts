@@ -6,7 +6,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { GatewayEnv } from "../../workers/env.ts";
-import { readRelayOptions } from "../../workers/stream/config.ts";
+import { readRelayOptions } from "../../workers/config/relay.ts";
 import { UpstreamConnection } from "../../workers/stream/upstream-connection.ts";
 import { UpstreamPool } from "../../workers/stream/upstream-pool.ts";
 import { fake, waitUntil } from "../support/workerd/relay-helpers.ts";

@@ -4,7 +4,7 @@
 import { Hono } from "hono";
 import type { GatewayEnv } from "../env.ts";
 import { createLogger } from "../log.ts";
-import { type GatewayOptions, loadGatewayOptions } from "./config.ts";
+import { type GatewayOptions, loadGatewayOptions } from "../config/gateway.ts";
 import { GatewayError, renderError } from "./errors.ts";
 import { health } from "./routes/health.ts";
 import { proxyRest } from "./routes/rest-proxy.ts";

@@ -24,7 +24,7 @@ import { callWeight, isProtective } from "../../shared/rest/request-weight.ts";
 import { clientOrderIdsOf, type UpstreamRequest } from "../../shared/rest/upstream-request.ts";
 import { WeightLedger } from "../../shared/rest/weight-ledger.ts";
 import { type Signer, SignerCache } from "../../shared/signing/signer.ts";
-import { readEgressOptions } from "../api/config.ts";
+import { readEgressOptions } from "../config/gateway.ts";
 import type { GatewayEnv } from "../env.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { callBinance } from "./binance-rest.ts";

@@ -10,7 +10,7 @@ import type { ListingCheck, ListingVerdict } from "../../shared/streams/listing-
 import type { GatewayEnv } from "../env.ts";
 import type { Logger } from "../log.ts";
 import { BinanceCalls } from "../webhooks/binance-calls.ts";
-import { readUserStreamOptions } from "./config.ts";
+import { readUserStreamOptions } from "../config/relay.ts";
 
 const PATHS: Readonly<Record<Market, string>> = { um: "/fapi/v1/exchangeInfo", cm: "/dapi/v1/exchangeInfo" };
 

@@ -17,7 +17,7 @@ import { PUBLIC_SHARE, shareOf } from "../../shared/streams/stream-shares.ts";
 import type { GatewayEnv } from "../env.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { AlarmClock } from "./alarm-clock.ts";
-import { type RelayOptions, readRelayOptions } from "./config.ts";
+import { type RelayOptions, readRelayOptions } from "../config/relay.ts";
 import {
   type ClientAttachment,
   type RelayClient,

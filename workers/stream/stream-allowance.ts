@@ -7,7 +7,7 @@ import { ListingCheck } from "../../shared/streams/listing-check.ts";
 import { PUBLIC_SHARE, type ShareLedger, shareRefusal } from "../../shared/streams/stream-shares.ts";
 import type { GatewayEnv } from "../env.ts";
 import type { Logger } from "../log.ts";
-import type { RelayOptions } from "./config.ts";
+import type { RelayOptions } from "../config/relay.ts";
 import { exchangeListing, ListedSymbols, listingRefusal } from "./listed-symbols.ts";
 
 export interface Refusal {

@@ -22,7 +22,7 @@ import type { GatewayEnv } from "../env.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { AlarmClock } from "./alarm-clock.ts";
 import { BinanceListenKey } from "./binance-listen-key.ts";
-import { readUserStreamOptions, relayOptionsOrNull, type UserStreamOptions } from "./config.ts";
+import { readUserStreamOptions, relayOptionsOrNull, type UserStreamOptions } from "../config/relay.ts";
 import { answerClose } from "./socket-close.ts";
 import { sendQuietly } from "./socket-send.ts";
 import { UpstreamPool } from "./upstream-pool.ts";

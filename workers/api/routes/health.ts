@@ -10,7 +10,7 @@ import type { GatewayClient } from "../../../shared/auth/clients.ts";
 import { SignerCache, type SignerKind } from "../../../shared/signing/signer.ts";
 import type { GatewayEnv } from "../../env.ts";
 import { identifyCaller } from "../authenticate.ts";
-import { type GatewayOptions, loadGatewayOptions, readEgressOptions } from "../config.ts";
+import { type GatewayOptions, loadGatewayOptions, readEgressOptions } from "../../config/gateway.ts";
 
 const signers = new SignerCache();
 

@@ -9,7 +9,7 @@ import type { Param } from "../../../shared/encoding/query.ts";
 import { type ListenKeyReply, userStreamName } from "../../../shared/streams/user-data.ts";
 import type { GatewayEnv } from "../../env.ts";
 import { placement } from "../../placement.ts";
-import type { GatewayOptions } from "../config.ts";
+import type { GatewayOptions } from "../../config/gateway.ts";
 import { renderError } from "../errors.ts";
 
 const JSON_HEADERS = { "Content-Type": "application/json" };

@@ -17,7 +17,7 @@ import type { GatewayEnv } from "../../env.ts";
 import type { Logger } from "../../log.ts";
 import { placement } from "../../placement.ts";
 import { authenticate } from "../authenticate.ts";
-import type { GatewayOptions } from "../config.ts";
+import type { GatewayOptions } from "../../config/gateway.ts";
 import { GatewayError, renderError } from "../errors.ts";
 import { readIncoming } from "../incoming.ts";
 import { resolveAlgoOrder } from "./algo-order-resolve.ts";

@@ -18,7 +18,7 @@ import {
 import { USER_EVENTS } from "../../../shared/streams/user-data.ts";
 import type { GatewayEnv } from "../../env.ts";
 import { placement } from "../../placement.ts";
-import type { GatewayOptions } from "../config.ts";
+import type { GatewayOptions } from "../../config/gateway.ts";
 import { userStreamOf } from "./listen-key.ts";
 
 const MAX_OFFERED_PROTOCOLS = 4;

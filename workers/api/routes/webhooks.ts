@@ -10,7 +10,7 @@ import { deskName, type Hook } from "../../../shared/webhooks/config.ts";
 import type { GatewayEnv } from "../../env.ts";
 import type { Logger } from "../../log.ts";
 import { placement } from "../../placement.ts";
-import type { GatewayOptions } from "../config.ts";
+import type { GatewayOptions } from "../../config/gateway.ts";
 import { GatewayError } from "../errors.ts";
 import { readBodyText } from "../incoming.ts";
 
