@@ -6,7 +6,7 @@ import { toWireError } from "../../shared/errors.ts";
 import { type EgressReply, egressObjectName } from "../../shared/rest/egress-reply.ts";
 import type { ListenKeyReply } from "../../shared/streams/user-data.ts";
 import type { GatewayEnv } from "../env.ts";
-import { placement } from "../placement.ts";
+import { placement } from "../durable-objects.ts";
 
 const PATHS = { um: "/fapi/v1/listenKey", cm: "/dapi/v1/listenKey" } as const;
 const TIMEOUT_MS = 10_000;

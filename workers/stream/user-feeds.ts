@@ -16,7 +16,7 @@ import {
   userStreamName,
 } from "../../shared/streams/user-data.ts";
 import type { GatewayEnv } from "../env.ts";
-import { placement } from "../placement.ts";
+import { placement } from "../durable-objects.ts";
 import { answerClose } from "./socket-close.ts";
 
 const RETRY_BASE_MS = 500;

@@ -9,7 +9,7 @@ import { toWireError } from "../../shared/errors.ts";
 import { type CallOrigin, type EgressReply, egressObjectName } from "../../shared/rest/egress-reply.ts";
 import { prepareUpstream } from "../../shared/rest/prepare.ts";
 import type { GatewayEnv } from "../env.ts";
-import { placement } from "../placement.ts";
+import { placement } from "../durable-objects.ts";
 
 const TIMEOUT_MS = 10_000;
 

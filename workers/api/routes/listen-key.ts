@@ -8,7 +8,7 @@ import type { Market } from "../../../shared/catalog/types.ts";
 import type { Param } from "../../../shared/encoding/query.ts";
 import { type ListenKeyReply, userStreamName } from "../../../shared/streams/user-data.ts";
 import type { GatewayEnv } from "../../env.ts";
-import { placement } from "../../placement.ts";
+import { placement } from "../../durable-objects.ts";
 import type { GatewayOptions } from "../../config/gateway.ts";
 import { renderError } from "../errors.ts";
 

@@ -15,7 +15,7 @@ import { clientOrderIdsOf, type UpstreamRequest } from "../../../shared/rest/ups
 import type { EgressReply } from "../../egress/upstream-call.ts";
 import type { GatewayEnv } from "../../env.ts";
 import type { Logger } from "../../log.ts";
-import { placement } from "../../placement.ts";
+import { placement } from "../../durable-objects.ts";
 import { authenticate } from "../authenticate.ts";
 import type { GatewayOptions } from "../../config/gateway.ts";
 import { GatewayError, renderError } from "../errors.ts";

@@ -17,7 +17,7 @@ import {
 } from "../../../shared/streams/relay-connect.ts";
 import { USER_EVENTS } from "../../../shared/streams/user-data.ts";
 import type { GatewayEnv } from "../../env.ts";
-import { placement } from "../../placement.ts";
+import { placement } from "../../durable-objects.ts";
 import type { GatewayOptions } from "../../config/gateway.ts";
 import { userStreamOf } from "./listen-key.ts";
 

@@ -9,7 +9,7 @@ import { readAlert } from "../../../shared/webhooks/alert.ts";
 import { deskName, type Hook } from "../../../shared/webhooks/config.ts";
 import type { GatewayEnv } from "../../env.ts";
 import type { Logger } from "../../log.ts";
-import { placement } from "../../placement.ts";
+import { placement } from "../../durable-objects.ts";
 import type { GatewayOptions } from "../../config/gateway.ts";
 import { GatewayError } from "../errors.ts";
 import { readBodyText } from "../incoming.ts";
