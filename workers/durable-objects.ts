@@ -1,6 +1,61 @@
-// Where a Durable Object is created: BINANCE_LOCATION_HINT, when set, so calls to Binance leave from a region it
-// serves. The hint only applies when an object is created, so object names carry it too.
+// Every Durable Object's name and stub. An object is created where BINANCE_LOCATION_HINT says, so calls to
+// Binance leave from a region it serves; the hint only applies when an object is created, so each name
+// carries it too (a changed hint means new objects, not old ones left where they were).
 
-export function placement(hint: string | null): DurableObjectNamespaceGetDurableObjectOptions | undefined {
-  return hint === null ? undefined : { locationHint: hint as DurableObjectLocationHint };
+import type { Market } from "../shared/catalog/types.ts";
+import type { GatewayEnv } from "./env.ts";
+
+/** Where objects are created: GatewayOptions, UserStreamOptions and placementOf(env) all carry it. */
+export interface Placement {
+  readonly locationHint: DurableObjectLocationHint | null;
+}
+
+/** The egress object: every REST call to Binance leaves from it. */
+export function egressStub(env: Pick<GatewayEnv, "BINANCE_EGRESS">, at: Placement) {
+  return env.BINANCE_EGRESS.getByName(egressObjectName(at.locationHint), placement(at));
+}
+
+/** The market's stream relay. */
+export function relayStub(env: Pick<GatewayEnv, "MARKET_RELAY">, market: Market, at: Placement) {
+  return env.MARKET_RELAY.getByName(relayName(market, at.locationHint), placement(at));
+}
+
+/** The user stream object of an account and market: it owns Binance's listen key. */
+export function userStreamStub(
+  env: Pick<GatewayEnv, "USER_STREAM">,
+  account: string,
+  market: Market,
+  at: Placement,
+) {
+  return env.USER_STREAM.getByName(userStreamName(account, market, at.locationHint), placement(at));
+}
+
+/** The order desk of an account and market: it places the orders of that account's webhooks. */
+export function deskStub(
+  env: Pick<GatewayEnv, "ORDER_DESK">,
+  account: string,
+  market: Market,
+  at: Placement,
+) {
+  return env.ORDER_DESK.getByName(deskName(account, market, at.locationHint), placement(at));
+}
+
+export function egressObjectName(locationHint: string | null): string {
+  return `egress:${locationHint ?? "default"}`;
+}
+
+export function relayName(market: Market, locationHint: string | null): string {
+  return `relay:${market}:${locationHint ?? "default"}`;
+}
+
+export function userStreamName(account: string, market: string, locationHint: string | null): string {
+  return `user:${account}:${market}:${locationHint ?? "default"}`;
+}
+
+export function deskName(account: string, market: Market, locationHint: string | null): string {
+  return `desk:${account}:${market}:${locationHint ?? "default"}`;
+}
+
+function placement(at: Placement): DurableObjectNamespaceGetDurableObjectOptions | undefined {
+  return at.locationHint === null ? undefined : { locationHint: at.locationHint };
 }

@@ -36,8 +36,3 @@ export function callerLabel(origin: CallOrigin): string {
   const kind = origin.caller.kind === "user-stream" ? "user stream" : origin.caller.kind;
   return `${kind} '${origin.caller.name}'`;
 }
-
-/** The egress object's name: the location hint is part of it, because a hint only applies at creation. */
-export function egressObjectName(locationHint: string | null): string {
-  return `egress:${locationHint ?? "default"}`;
-}

@@ -2,9 +2,9 @@
 // and one error handler that renders every refusal in Binance's error shape.
 
 import { Hono } from "hono";
+import { type GatewayOptions, loadGatewayOptions } from "../config/index.ts";
 import type { GatewayEnv } from "../env.ts";
 import { createLogger } from "../log.ts";
-import { type GatewayOptions, loadGatewayOptions } from "../config/gateway.ts";
 import { GatewayError, renderError } from "./errors.ts";
 import { health } from "./routes/health.ts";
 import { proxyRest } from "./routes/rest-proxy.ts";

@@ -1,9 +1,12 @@
-// The relay's settings, read from the environment. Defaults follow Binance's own limits (1024 streams and 10
+// The relay's and the user stream object's settings, read from the environment. Defaults follow Binance's own limits (1024 streams and 10
 // incoming messages per second per connection, a 24-hour connection life) with margins.
 
 import type { Market } from "../../shared/catalog/types.ts";
 import { err, ok, type Result } from "../../shared/result.ts";
 import type { GatewayEnv } from "../env.ts";
+import { cachedOn, type VarName } from "./cache.ts";
+import { placementOf } from "./parts.ts";
+import { integerReader } from "./read.ts";
 
 export interface RelayOptions {
   readonly wsUrl: Readonly<Record<Market, string>>;
@@ -48,9 +51,9 @@ export interface RelayOptions {
   readonly heartbeatMs: number;
 }
 
+/** The relay's options, read afresh (relayOptionsOf caches them). */
 export function readRelayOptions(env: GatewayEnv): Result<RelayOptions, string> {
-  const vars = env as unknown as Readonly<Record<string, unknown>>;
-  const wsUrl = { um: String(env.BINANCE_UM_WS_URL ?? ""), cm: String(env.BINANCE_CM_WS_URL ?? "") };
+  const wsUrl = { um: env.BINANCE_UM_WS_URL ?? "", cm: env.BINANCE_CM_WS_URL ?? "" };
   for (const [market, url] of Object.entries(wsUrl)) {
     if (!/^wss?:\/\/[^/?#]+(\/[^?#]*)?$/.test(url)) {
       return err(
@@ -58,41 +61,52 @@ export function readRelayOptions(env: GatewayEnv): Result<RelayOptions, string> 
       );
     }
   }
-  const numbers: [keyof RelayOptions, string, number, number, number][] = [
-    ["maxConnectionMs", "RELAY_MAX_CONNECTION_MS", 84_600_000, 1000, 86_400_000],
-    ["redundancy", "RELAY_UPSTREAM_REDUNDANCY", 2, 1, 3],
-    ["maxStreamsPerUpstream", "RELAY_MAX_STREAMS_PER_UPSTREAM", 1024, 1, 1024],
+  const { read, failure } = integerReader();
+  const int = (name: VarName, fallback: number, min: number, max: number) =>
+    read(name, env[name], { fallback, min, max });
+  const options: RelayOptions = {
+    wsUrl,
+    maxConnectionMs: int("RELAY_MAX_CONNECTION_MS", 84_600_000, 1000, 86_400_000),
+    redundancy: int("RELAY_UPSTREAM_REDUNDANCY", 2, 1, 3),
+    maxStreamsPerUpstream: int("RELAY_MAX_STREAMS_PER_UPSTREAM", 1024, 1, 1024),
     // Binance's limit is 10 incoming messages per second, and its pongs count: 8 leaves them room.
-    ["upstreamMessagesPerSecond", "RELAY_UPSTREAM_MESSAGES_PER_SECOND", 5, 1, 8],
+    upstreamMessagesPerSecond: int("RELAY_UPSTREAM_MESSAGES_PER_SECOND", 5, 1, 8),
     // A lag is measured against the 60 s of forwarded frames the relay remembers, so it must stay well inside.
-    ["staleMs", "RELAY_STALE_MS", 10_000, 500, 20_000],
-    ["silenceMs", "RELAY_SILENCE_MS", 60_000, 1000, 3_600_000],
-    ["probeMs", "RELAY_PROBE_MS", 30_000, 1000, 600_000],
-    ["idleCloseMs", "RELAY_IDLE_CLOSE_MS", 60_000, 0, 3_600_000],
-    ["maxClients", "RELAY_MAX_CLIENTS", 10_000, 1, 32_000],
-    ["maxClientsPerCaller", "RELAY_MAX_CLIENTS_PER_CALLER", 1000, 1, 32_000],
-    ["maxPublicClients", "RELAY_MAX_PUBLIC_CLIENTS", 5000, 1, 32_000],
-    ["maxStreamsPerClient", "RELAY_MAX_STREAMS_PER_CLIENT", 1024, 1, 1024],
-    ["maxUpstreamStreams", "RELAY_MAX_UPSTREAM_STREAMS", 4096, 1, 65_536],
-    ["maxStreamsPerCaller", "RELAY_MAX_STREAMS_PER_CALLER", 1024, 1, 65_536],
-    ["maxPublicStreams", "RELAY_MAX_PUBLIC_STREAMS", 256, 1, 65_536],
-    ["maxClientBacklogBytes", "RELAY_MAX_CLIENT_BACKLOG_BYTES", 4_194_304, 65_536, 134_217_728],
-    ["maxCallerBacklogBytes", "RELAY_MAX_CALLER_BACKLOG_BYTES", 8_388_608, 65_536, 1_073_741_824],
-    ["symbolsRefreshMs", "RELAY_SYMBOLS_REFRESH_MS", 600_000, 1000, 86_400_000],
-    ["maxClientMessagesPerSecond", "RELAY_MAX_CLIENT_MESSAGES_PER_SECOND", 10, 1, 1000],
-    ["maxCallerMessagesPerSecond", "RELAY_MAX_CALLER_MESSAGES_PER_SECOND", 100, 1, 100_000],
-    ["maxMessageBytes", "RELAY_MAX_MESSAGE_BYTES", 65_536, 256, 1_048_576],
-    ["heartbeatMs", "RELAY_HEARTBEAT_MS", 30_000, 500, 300_000],
-  ];
-  const values: Record<string, number> = {};
-  for (const [key, name, fallback, min, max] of numbers) {
-    const text = String(vars[name] ?? "").trim();
-    const value = text === "" ? fallback : Number(text);
-    if (!Number.isInteger(value) || value < min || value > max)
-      return err(`${name} must be a whole number from ${min} to ${max}`);
-    values[key] = value;
-  }
-  return ok({ wsUrl, ...(values as Omit<RelayOptions, "wsUrl">) });
+    staleMs: int("RELAY_STALE_MS", 10_000, 500, 20_000),
+    silenceMs: int("RELAY_SILENCE_MS", 60_000, 1000, 3_600_000),
+    probeMs: int("RELAY_PROBE_MS", 30_000, 1000, 600_000),
+    idleCloseMs: int("RELAY_IDLE_CLOSE_MS", 60_000, 0, 3_600_000),
+    maxClients: int("RELAY_MAX_CLIENTS", 10_000, 1, 32_000),
+    maxClientsPerCaller: int("RELAY_MAX_CLIENTS_PER_CALLER", 1000, 1, 32_000),
+    maxPublicClients: int("RELAY_MAX_PUBLIC_CLIENTS", 5000, 1, 32_000),
+    maxStreamsPerClient: int("RELAY_MAX_STREAMS_PER_CLIENT", 1024, 1, 1024),
+    maxUpstreamStreams: int("RELAY_MAX_UPSTREAM_STREAMS", 4096, 1, 65_536),
+    maxStreamsPerCaller: int("RELAY_MAX_STREAMS_PER_CALLER", 1024, 1, 65_536),
+    maxPublicStreams: int("RELAY_MAX_PUBLIC_STREAMS", 256, 1, 65_536),
+    maxClientBacklogBytes: int("RELAY_MAX_CLIENT_BACKLOG_BYTES", 4_194_304, 65_536, 134_217_728),
+    maxCallerBacklogBytes: int("RELAY_MAX_CALLER_BACKLOG_BYTES", 8_388_608, 65_536, 1_073_741_824),
+    symbolsRefreshMs: int("RELAY_SYMBOLS_REFRESH_MS", 600_000, 1000, 86_400_000),
+    maxClientMessagesPerSecond: int("RELAY_MAX_CLIENT_MESSAGES_PER_SECOND", 10, 1, 1000),
+    maxCallerMessagesPerSecond: int("RELAY_MAX_CALLER_MESSAGES_PER_SECOND", 100, 1, 100_000),
+    maxMessageBytes: int("RELAY_MAX_MESSAGE_BYTES", 65_536, 256, 1_048_576),
+    heartbeatMs: int("RELAY_HEARTBEAT_MS", 30_000, 500, 300_000),
+  };
+  const failed = failure();
+  return failed === null ? ok(options) : err(failed);
+}
+
+/** The relay's options, read once per change of the vars (the env holds every var, so it is the key). */
+export function relayOptionsOf(env: GatewayEnv): Result<RelayOptions, string> {
+  if (relayCache?.env !== env) relayCache = { env, options: readRelayOptions(env) };
+  return relayCache.options;
+}
+
+let relayCache: { readonly env: GatewayEnv; readonly options: Result<RelayOptions, string> } | null = null;
+
+/** The relay options, or null when the vars are wrong (the relay logs that itself). */
+export function relayOptionsOrNull(env: GatewayEnv): RelayOptions | null {
+  const options = relayOptionsOf(env);
+  return options.ok ? options.value : null;
 }
 
 export interface UserStreamOptions {
@@ -101,33 +115,28 @@ export interface UserStreamOptions {
   /** A relay key lapses this long after it was created or last kept alive, like Binance's. */
   readonly relayKeyValidityMs: number;
   /** The egress object's location hint (BINANCE_LOCATION_HINT), or null. */
-  readonly locationHint: string | null;
+  readonly locationHint: DurableObjectLocationHint | null;
 }
 
-export function readUserStreamOptions(env: GatewayEnv): Result<UserStreamOptions, string> {
-  const vars = env as unknown as Readonly<Record<string, unknown>>;
-  const read = (name: string, fallback: number, min: number, max: number): Result<number, string> => {
-    const text = String(vars[name] ?? "").trim();
-    const value = text === "" ? fallback : Number(text);
-    return Number.isInteger(value) && value >= min && value <= max
-      ? ok(value)
-      : err(`${name} must be a whole number from ${min} to ${max}`);
-  };
-  // At most 55 minutes: Binance's key lapses after 60.
-  const keepaliveMs = read("LISTEN_KEY_KEEPALIVE_MS", 1_800_000, 1000, 3_300_000);
-  if (!keepaliveMs.ok) return keepaliveMs;
-  const relayKeyValidityMs = read("RELAY_LISTEN_KEY_VALIDITY_MS", 3_600_000, 1000, 86_400_000);
-  if (!relayKeyValidityMs.ok) return relayKeyValidityMs;
-  const hint = String(env.BINANCE_LOCATION_HINT ?? "").trim();
-  return ok({
-    keepaliveMs: keepaliveMs.value,
-    relayKeyValidityMs: relayKeyValidityMs.value,
-    locationHint: hint || null,
-  });
-}
-
-/** The relay options, or null when the vars are wrong (the relay logs that itself). */
-export function relayOptionsOrNull(env: GatewayEnv): RelayOptions | null {
-  const options = readRelayOptions(env);
-  return options.ok ? options.value : null;
-}
+export const userStreamOptionsOf = cachedOn(
+  ["LISTEN_KEY_KEEPALIVE_MS", "RELAY_LISTEN_KEY_VALIDITY_MS", "BINANCE_LOCATION_HINT"],
+  (env): Result<UserStreamOptions, string> => {
+    const { read, failure } = integerReader();
+    const options: UserStreamOptions = {
+      // At most 55 minutes: Binance's key lapses after 60.
+      keepaliveMs: read("LISTEN_KEY_KEEPALIVE_MS", env.LISTEN_KEY_KEEPALIVE_MS, {
+        fallback: 1_800_000,
+        min: 1000,
+        max: 3_300_000,
+      }),
+      relayKeyValidityMs: read("RELAY_LISTEN_KEY_VALIDITY_MS", env.RELAY_LISTEN_KEY_VALIDITY_MS, {
+        fallback: 3_600_000,
+        min: 1000,
+        max: 86_400_000,
+      }),
+      locationHint: placementOf(env).locationHint,
+    };
+    const failed = failure();
+    return failed === null ? ok(options) : err(failed);
+  },
+);

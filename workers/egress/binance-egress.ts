@@ -24,7 +24,7 @@ import { callWeight, isProtective } from "../../shared/rest/request-weight.ts";
 import { clientOrderIdsOf, type UpstreamRequest } from "../../shared/rest/upstream-request.ts";
 import { WeightLedger } from "../../shared/rest/weight-ledger.ts";
 import { type Signer, SignerCache } from "../../shared/signing/signer.ts";
-import { readEgressOptions } from "../config/gateway.ts";
+import { egressOptionsOf } from "../config/index.ts";
 import type { GatewayEnv } from "../env.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { callBinance } from "./binance-rest.ts";
@@ -74,7 +74,7 @@ export class BinanceEgress extends DurableObject<GatewayEnv> {
   }
 
   async #send(request: UpstreamRequest, timeoutMs: number, origin: CallOrigin): Promise<EgressReply> {
-    const options = readEgressOptions(this.env);
+    const options = egressOptionsOf(this.env);
     if (!options.ok) return misconfigured(options.error);
     // Checked here too (executeCall checks before every attempt) so that not even a clock sync goes out.
     const accountName = request.account;

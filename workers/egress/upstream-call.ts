@@ -22,7 +22,7 @@ import {
   type WireRequest,
 } from "../../shared/rest/upstream-request.ts";
 import type { Signer } from "../../shared/signing/signer.ts";
-import type { EgressOptions } from "../config/gateway.ts";
+import type { EgressOptions } from "../config/index.ts";
 import type { Logger } from "../log.ts";
 import { type BinanceReply, callBinance } from "./binance-rest.ts";
 import { reconcile } from "./reconcile.ts";

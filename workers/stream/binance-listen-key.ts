@@ -3,10 +3,10 @@
 
 import type { RelayKeyScope } from "../../shared/auth/relay-key.ts";
 import { toWireError } from "../../shared/errors.ts";
-import { type EgressReply, egressObjectName } from "../../shared/rest/egress-reply.ts";
+import type { EgressReply } from "../../shared/rest/egress-reply.ts";
 import type { ListenKeyReply } from "../../shared/streams/user-data.ts";
+import { egressStub } from "../durable-objects.ts";
 import type { GatewayEnv } from "../env.ts";
-import { placement } from "../durable-objects.ts";
 
 const PATHS = { um: "/fapi/v1/listenKey", cm: "/dapi/v1/listenKey" } as const;
 const TIMEOUT_MS = 10_000;
@@ -14,9 +14,9 @@ const TIMEOUT_MS = 10_000;
 export class BinanceListenKey {
   readonly #env: GatewayEnv;
   readonly #scope: RelayKeyScope;
-  readonly #locationHint: string | null;
+  readonly #locationHint: DurableObjectLocationHint | null;
 
-  constructor(env: GatewayEnv, scope: RelayKeyScope, locationHint: string | null) {
+  constructor(env: GatewayEnv, scope: RelayKeyScope, locationHint: DurableObjectLocationHint | null) {
     this.#env = env;
     this.#scope = scope;
     this.#locationHint = locationHint;
@@ -36,8 +36,7 @@ export class BinanceListenKey {
   }
 
   async #call(method: "POST" | "PUT" | "DELETE", listenKey: string | null): Promise<ListenKeyReply> {
-    const hint = this.#locationHint;
-    const egress = this.#env.BINANCE_EGRESS.getByName(egressObjectName(hint), placement(hint));
+    const egress = egressStub(this.#env, { locationHint: this.#locationHint });
     let reply: EgressReply;
     try {
       reply = await egress.send(

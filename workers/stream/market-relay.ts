@@ -14,10 +14,10 @@ import type { Market } from "../../shared/catalog/types.ts";
 import { errorMessage, parseClientMessage, resultMessage } from "../../shared/streams/client-protocol.ts";
 import { ADMISSION_HEADER, decodeAdmission } from "../../shared/streams/relay-connect.ts";
 import { PUBLIC_SHARE, shareOf } from "../../shared/streams/stream-shares.ts";
+import { type RelayOptions, relayOptionsOf } from "../config/index.ts";
 import type { GatewayEnv } from "../env.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { AlarmClock } from "./alarm-clock.ts";
-import { type RelayOptions, readRelayOptions } from "../config/relay.ts";
 import {
   type ClientAttachment,
   type RelayClient,
@@ -337,7 +337,7 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
 
   #ensurePool(market: Market): UpstreamPool | null {
     if (this.#pool !== null) return this.#pool;
-    const options = readRelayOptions(this.env);
+    const options = relayOptionsOf(this.env);
     if (!options.ok) {
       this.#log.log("error", "relay misconfigured", { problem: options.error });
       return null;

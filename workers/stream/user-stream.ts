@@ -18,11 +18,11 @@ import {
   listenKeyExpiredEvent,
   userNotice,
 } from "../../shared/streams/user-data.ts";
+import { relayOptionsOrNull, type UserStreamOptions, userStreamOptionsOf } from "../config/index.ts";
 import type { GatewayEnv } from "../env.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { AlarmClock } from "./alarm-clock.ts";
 import { BinanceListenKey } from "./binance-listen-key.ts";
-import { readUserStreamOptions, relayOptionsOrNull, type UserStreamOptions } from "../config/relay.ts";
 import { answerClose } from "./socket-close.ts";
 import { sendQuietly } from "./socket-send.ts";
 import { UpstreamPool } from "./upstream-pool.ts";
@@ -377,7 +377,7 @@ export class UserStream extends DurableObject<GatewayEnv> {
   }
 
   #userOptions(): UserStreamOptions | null {
-    const options = readUserStreamOptions(this.env);
+    const options = userStreamOptionsOf(this.env);
     if (!options.ok) this.#log.log("error", "user stream misconfigured", { problem: options.error });
     return options.ok ? options.value : null;
   }

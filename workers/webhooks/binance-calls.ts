@@ -6,10 +6,10 @@ import { findEndpoint } from "../../shared/catalog/index.ts";
 import type { HttpMethod, Market } from "../../shared/catalog/types.ts";
 import type { Param } from "../../shared/encoding/query.ts";
 import { toWireError } from "../../shared/errors.ts";
-import { type CallOrigin, type EgressReply, egressObjectName } from "../../shared/rest/egress-reply.ts";
+import type { CallOrigin, EgressReply } from "../../shared/rest/egress-reply.ts";
 import { prepareUpstream } from "../../shared/rest/prepare.ts";
+import { egressStub } from "../durable-objects.ts";
 import type { GatewayEnv } from "../env.ts";
-import { placement } from "../durable-objects.ts";
 
 const TIMEOUT_MS = 10_000;
 
@@ -25,7 +25,7 @@ export class BinanceCalls {
   readonly #env: GatewayEnv;
   readonly #account: string;
   readonly #market: Market;
-  readonly #hint: string | null;
+  readonly #hint: DurableObjectLocationHint | null;
   /** Whose request-weight budget the calls spend: the hook's, or the relay's for its exchangeInfo reads. */
   readonly #caller: CallOrigin["caller"];
 
@@ -33,7 +33,7 @@ export class BinanceCalls {
     env: GatewayEnv,
     account: string,
     market: Market,
-    hint: string | null,
+    hint: DurableObjectLocationHint | null,
     caller: CallOrigin["caller"],
   ) {
     this.#env = env;
@@ -59,7 +59,7 @@ export class BinanceCalls {
       () => clientId ?? crypto.randomUUID(),
     );
     if (!prepared.ok) throw new Error(`could not prepare ${method} ${path}: ${prepared.error.kind}`);
-    const egress = this.#env.BINANCE_EGRESS.getByName(egressObjectName(this.#hint), placement(this.#hint));
+    const egress = egressStub(this.#env, { locationHint: this.#hint });
     let reply: EgressReply;
     try {
       // No replay guard: the desk makes each alert's client order ids and replays nothing itself.

@@ -7,7 +7,7 @@
 
 import { DurableObject } from "cloudflare:workers";
 import { readAlert, withoutPassphrase } from "../../shared/webhooks/alert.ts";
-import { type Hook, parseHooks } from "../../shared/webhooks/config.ts";
+import type { Hook } from "../../shared/webhooks/config.ts";
 import {
   add,
   compare,
@@ -24,6 +24,7 @@ import {
   type StepReport,
   stepClientId,
 } from "../../shared/webhooks/report.ts";
+import { hooksOf, placementOf } from "../config/index.ts";
 import type { GatewayEnv } from "../env.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { BinanceCalls, type CallResult, errorCode, messageOf } from "./binance-calls.ts";
@@ -118,7 +119,7 @@ export class OrderDesk extends DurableObject<GatewayEnv> {
 
   /** Runs an alert; returns when to try again if it must wait (a step possibly still in flight), else null. */
   async #run(body: string, report: AlertReport): Promise<number | null> {
-    const hooks = parseHooks(this.env.WEBHOOKS);
+    const hooks = hooksOf(this.env);
     const hook = hooks.ok ? hooks.value.get(report.hook) : undefined;
     if (hook === undefined) return settle(report, "the hook is no longer configured");
     if (!hook.enabled) return settle(report, `hook ${hook.id} is disabled (kill switch)`);
@@ -130,7 +131,7 @@ export class OrderDesk extends DurableObject<GatewayEnv> {
     report.status = "running";
     this.#storage.save(report);
 
-    const hint = String(this.env.BINANCE_LOCATION_HINT ?? "").trim() || null;
+    const hint = placementOf(this.env).locationHint;
     const calls = new BinanceCalls(this.env, hook.account, hook.market, hint, {
       kind: "hook",
       name: hook.id,
@@ -260,7 +261,7 @@ export class OrderDesk extends DurableObject<GatewayEnv> {
 
   /** Posts the outcome to the hook's notify URL; a failure is logged (without the URL: it holds a token). */
   #notify(report: AlertReport): void {
-    const hooks = parseHooks(this.env.WEBHOOKS);
+    const hooks = hooksOf(this.env);
     const url = hooks.ok ? hooks.value.get(report.hook)?.notify : null;
     if (url === null || url === undefined) return;
     this.ctx.waitUntil(

@@ -8,9 +8,9 @@ import { accountProblem, describeKeyError, type KeyNeed } from "../../../shared/
 import type { BinanceAccount } from "../../../shared/auth/accounts.ts";
 import type { GatewayClient } from "../../../shared/auth/clients.ts";
 import { SignerCache, type SignerKind } from "../../../shared/signing/signer.ts";
+import { egressOptionsOf, type GatewayOptions, loadGatewayOptions } from "../../config/index.ts";
 import type { GatewayEnv } from "../../env.ts";
 import { identifyCaller } from "../authenticate.ts";
-import { type GatewayOptions, loadGatewayOptions, readEgressOptions } from "../../config/gateway.ts";
 
 const signers = new SignerCache();
 
@@ -24,7 +24,7 @@ interface AccountHealth {
 export async function health(request: Request, env: GatewayEnv): Promise<Response> {
   const options = await loadGatewayOptions(env);
   if (!options.ok) return Response.json({ status: "misconfigured", problem: options.error }, { status: 500 });
-  const egress = readEgressOptions(env);
+  const egress = egressOptionsOf(env);
   if (!egress.ok) return Response.json({ status: "misconfigured", problem: egress.error }, { status: 500 });
   const needs = neededAccounts(options.value);
   const checked = await Promise.all(

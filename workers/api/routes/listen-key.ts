@@ -6,10 +6,10 @@
 import { relayKeyScope } from "../../../shared/auth/relay-key.ts";
 import type { Market } from "../../../shared/catalog/types.ts";
 import type { Param } from "../../../shared/encoding/query.ts";
-import { type ListenKeyReply, userStreamName } from "../../../shared/streams/user-data.ts";
+import type { ListenKeyReply } from "../../../shared/streams/user-data.ts";
+import type { GatewayOptions } from "../../config/index.ts";
+import { userStreamStub } from "../../durable-objects.ts";
 import type { GatewayEnv } from "../../env.ts";
-import { placement } from "../../durable-objects.ts";
-import type { GatewayOptions } from "../../config/gateway.ts";
 import { renderError } from "../errors.ts";
 
 const JSON_HEADERS = { "Content-Type": "application/json" };
@@ -32,7 +32,7 @@ export async function handleListenKey(
     if (owner === null || owner.account !== scope.account || owner.market !== scope.market)
       return render({ kind: "missing" }, call.method);
   }
-  const stream = userStreamOf(env, options, scope.account, scope.market);
+  const stream = userStreamStub(env, scope.account, scope.market, options);
   let reply: ListenKeyReply;
   try {
     if (call.method === "POST") reply = await stream.open(scope, client.name);
@@ -42,12 +42,6 @@ export async function handleListenKey(
     return renderError({ kind: "upstream-unreachable", cause: "network" });
   }
   return render(reply, call.method);
-}
-
-/** The user stream object of an account and market (the name carries the hint: it applies at creation). */
-export function userStreamOf(env: GatewayEnv, options: GatewayOptions, account: string, market: Market) {
-  const hint = options.locationHint;
-  return env.USER_STREAM.getByName(userStreamName(account, market, hint), placement(hint));
 }
 
 function render(reply: ListenKeyReply, method: string): Response {

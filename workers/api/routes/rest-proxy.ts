@@ -12,12 +12,12 @@ import { replayGuardFor } from "../../../shared/rest/replay-guard.ts";
 import { isProtective } from "../../../shared/rest/request-weight.ts";
 import { resolveRoute } from "../../../shared/rest/route.ts";
 import { clientOrderIdsOf, type UpstreamRequest } from "../../../shared/rest/upstream-request.ts";
+import type { GatewayOptions } from "../../config/index.ts";
+import { egressStub } from "../../durable-objects.ts";
 import type { EgressReply } from "../../egress/upstream-call.ts";
 import type { GatewayEnv } from "../../env.ts";
 import type { Logger } from "../../log.ts";
-import { placement } from "../../durable-objects.ts";
 import { authenticate } from "../authenticate.ts";
-import type { GatewayOptions } from "../../config/gateway.ts";
 import { GatewayError, renderError } from "../errors.ts";
 import { readIncoming } from "../incoming.ts";
 import { resolveAlgoOrder } from "./algo-order-resolve.ts";
@@ -129,8 +129,7 @@ async function sendThroughEgress(
   request: UpstreamRequest,
   call: { readonly timeoutMs: number; readonly origin: CallOrigin },
 ): Promise<EgressReply> {
-  const hint = placement(options.locationHint);
-  const egress = env.BINANCE_EGRESS.getByName(options.egressName, hint);
+  const egress = egressStub(env, options);
   try {
     return await egress.send(request, call.timeoutMs, call.origin);
   } catch {

@@ -16,10 +16,9 @@ import {
   type RelayAdmission,
 } from "../../../shared/streams/relay-connect.ts";
 import { USER_EVENTS } from "../../../shared/streams/user-data.ts";
+import type { GatewayOptions } from "../../config/index.ts";
+import { relayStub, userStreamStub } from "../../durable-objects.ts";
 import type { GatewayEnv } from "../../env.ts";
-import { placement } from "../../durable-objects.ts";
-import type { GatewayOptions } from "../../config/gateway.ts";
-import { userStreamOf } from "./listen-key.ts";
 
 const MAX_OFFERED_PROTOCOLS = 4;
 
@@ -99,12 +98,7 @@ export async function connectStream(
   };
   const headers = new Headers(request.headers);
   headers.set(ADMISSION_HEADER, encodeAdmission(admission));
-  const hint = placement(options.locationHint);
-  const relay = env.MARKET_RELAY.getByName(
-    `relay:${target.market}:${options.locationHint ?? "default"}`,
-    hint,
-  );
-  return relay.fetch(new Request(request.url, { headers }));
+  return relayStub(env, target.market, options).fetch(new Request(request.url, { headers }));
 }
 
 /** The client a credential belongs to if it grants the stream scope, else null. */
@@ -130,7 +124,7 @@ async function holderOf(
   for (const key of keys) {
     const scope = await relayKeyScope(options.relay.relayKeyMac, key, options.accounts);
     if (scope === null || scope.market !== market) return null;
-    const alive = await userStreamOf(env, options, scope.account, market).holder(key);
+    const alive = await userStreamStub(env, scope.account, market, options).holder(key);
     if (alive === null) return null;
     holder ??= alive;
   }

@@ -2,7 +2,7 @@
 // scope (bearer token, or virtual API key in X-MBX-APIKEY as Binance's USER_STREAM endpoints take it).
 
 import { mintStreamToken } from "../../../shared/auth/stream-token.ts";
-import type { GatewayOptions } from "../../config/gateway.ts";
+import type { GatewayOptions } from "../../config/index.ts";
 import { GatewayError } from "../errors.ts";
 
 export async function mintTokenFor(request: Request, options: GatewayOptions): Promise<Response> {

@@ -6,11 +6,11 @@
 import { constantTimeEqual } from "../../../shared/auth/registry.ts";
 import { toHex, utf8 } from "../../../shared/encoding/bytes.ts";
 import { readAlert } from "../../../shared/webhooks/alert.ts";
-import { deskName, type Hook } from "../../../shared/webhooks/config.ts";
+import type { Hook } from "../../../shared/webhooks/config.ts";
+import type { GatewayOptions } from "../../config/index.ts";
+import { deskStub } from "../../durable-objects.ts";
 import type { GatewayEnv } from "../../env.ts";
 import type { Logger } from "../../log.ts";
-import { placement } from "../../durable-objects.ts";
-import type { GatewayOptions } from "../../config/gateway.ts";
 import { GatewayError } from "../errors.ts";
 import { readBodyText } from "../incoming.ts";
 
@@ -85,8 +85,7 @@ export async function alertStatus(
 }
 
 function deskOf(env: GatewayEnv, options: GatewayOptions, hook: Hook) {
-  const hint = options.locationHint;
-  return env.ORDER_DESK.getByName(deskName(hook.account, hook.market, hint), placement(hint));
+  return deskStub(env, hook.account, hook.market, options);
 }
 
 /** Compared as SHA-256 digests: equal lengths, no early exit, so the time taken tells nothing. */
