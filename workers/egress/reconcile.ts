@@ -12,9 +12,9 @@
 import { effectiveRecvWindow } from "../../shared/auth/timestamp.ts";
 import type { Market } from "../../shared/catalog/types.ts";
 import type { Param } from "../../shared/encoding/query.ts";
-import { toWireError } from "../../shared/errors.ts";
 import { readBinanceError } from "../../shared/rest/outcome.ts";
 import type { SentOrder, UpstreamRequest } from "../../shared/rest/upstream-request.ts";
+import { errorBody } from "../api/errors.ts";
 import { type CallDeps, type EgressReply, executeCall, sleep } from "./upstream-call.ts";
 
 const LOOKUP_DELAYS_MS = [250, 500, 1000];
@@ -174,9 +174,5 @@ function orderParams(symbol: string, clientOrderId: string): Param[] {
 }
 
 function elementError(kind: "absent" | "unknown", clientOrderId: string): string {
-  const wire = toWireError({
-    kind: kind === "absent" ? "order-not-placed" : "order-outcome-unknown",
-    clientOrderId,
-  });
-  return JSON.stringify({ code: wire.code, msg: wire.msg });
+  return errorBody({ kind: kind === "absent" ? "order-not-placed" : "order-outcome-unknown", clientOrderId });
 }

@@ -2,11 +2,11 @@
 // they leave through the egress object, which holds the account's API key and the 429/418 back-off.
 
 import type { RelayKeyScope } from "../../shared/auth/relay-key.ts";
-import { toWireError } from "../../shared/errors.ts";
 import type { EgressReply } from "../../shared/rest/egress-reply.ts";
 import type { ListenKeyReply } from "../../shared/streams/user-data.ts";
 import { egressStub } from "../durable-objects.ts";
 import type { GatewayEnv } from "../env.ts";
+import { failedWith } from "./user-keys.ts";
 
 const PATHS = { um: "/fapi/v1/listenKey", cm: "/dapi/v1/listenKey" } as const;
 const TIMEOUT_MS = 10_000;
@@ -62,15 +62,7 @@ export class BinanceListenKey {
 }
 
 function readReply(reply: EgressReply, method: string): ListenKeyReply {
-  if (reply.kind === "error") {
-    const wire = toWireError(reply.reason);
-    return {
-      kind: "failed",
-      status: wire.status,
-      body: JSON.stringify({ code: wire.code, msg: wire.msg }),
-      reason: reply.reason,
-    };
-  }
+  if (reply.kind === "error") return failedWith(reply.reason);
   const body = new TextDecoder().decode(reply.body);
   if (reply.status === 200) {
     const listenKey = parseListenKey(body);

@@ -14,6 +14,7 @@ import type { Market } from "../../shared/catalog/types.ts";
 import { errorMessage, parseClientMessage, resultMessage } from "../../shared/streams/client-protocol.ts";
 import { ADMISSION_HEADER, decodeAdmission } from "../../shared/streams/relay-connect.ts";
 import { PUBLIC_SHARE, shareOf } from "../../shared/streams/stream-shares.ts";
+import { refuseStream as refuse } from "../api/errors.ts";
 import { type RelayOptions, relayOptionsOf } from "../config/index.ts";
 import type { GatewayEnv } from "../env.ts";
 import { createLogger, type Logger } from "../log.ts";
@@ -427,11 +428,4 @@ function tooMany(count: number, capacity: number): string | null {
   return count > capacity
     ? `too many streams: at most ${Math.max(capacity, 0)} more on this connection`
     : null;
-}
-
-function refuse(status: number, msg: string): Response {
-  return new Response(JSON.stringify({ code: -9020, msg: `Stream relay: ${msg}` }), {
-    status,
-    headers: { "Content-Type": "application/json", "X-Gateway-Error": "stream-refused" },
-  });
 }

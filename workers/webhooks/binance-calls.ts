@@ -8,6 +8,7 @@ import type { Param } from "../../shared/encoding/query.ts";
 import { toWireError } from "../../shared/errors.ts";
 import type { CallOrigin, EgressReply } from "../../shared/rest/egress-reply.ts";
 import { prepareUpstream } from "../../shared/rest/prepare.ts";
+import { errorBody } from "../api/errors.ts";
 import { egressStub } from "../durable-objects.ts";
 import type { GatewayEnv } from "../env.ts";
 
@@ -76,7 +77,7 @@ export class BinanceCalls {
     }
     if (reply.kind === "error") {
       const wire = toWireError(reply.reason);
-      const body = JSON.stringify({ code: wire.code, msg: wire.msg });
+      const body = errorBody(reply.reason);
       return reply.reason.kind === "order-outcome-unknown"
         ? { kind: "unknown", body }
         : { kind: "refused", status: wire.status, body, code: wire.code };

@@ -45,11 +45,7 @@ export async function handleListenKey(
 }
 
 function render(reply: ListenKeyReply, method: string): Response {
-  if (reply.kind === "missing")
-    return new Response(JSON.stringify({ code: -1125, msg: "This listenKey does not exist." }), {
-      status: 400,
-      headers: JSON_HEADERS,
-    });
+  if (reply.kind === "missing") return renderError({ kind: "listen-key-unknown" });
   if (reply.kind === "failed") {
     if (reply.reason !== null) return renderError(reply.reason);
     return new Response(reply.body, { status: reply.status, headers: JSON_HEADERS });

@@ -19,6 +19,7 @@ import { USER_EVENTS } from "../../../shared/streams/user-data.ts";
 import type { GatewayOptions } from "../../config/index.ts";
 import { relayStub, userStreamStub } from "../../durable-objects.ts";
 import type { GatewayEnv } from "../../env.ts";
+import { refuseStream as refuse, renderError } from "../errors.ts";
 
 const MAX_OFFERED_PROTOCOLS = 4;
 
@@ -52,7 +53,12 @@ export async function connectStream(
   const keys = target.streams.filter(looksLikeListenKey);
   const keyHolder = keys.length === 0 ? null : await holderOf(keys, target.market, env, options);
   if (keys.length > 0 && keyHolder === null)
-    return refuse(400, "this listenKey does not exist (expired, revoked or unknown)", -1125);
+    return renderError({
+      kind: "stream-refused",
+      status: 400,
+      detail: "this listenKey does not exist (expired, revoked or unknown)",
+      listenKeyUnknown: true,
+    });
   const unknownEvent = Object.values(target.events)
     .flat()
     .find((event) => !(USER_EVENTS as readonly string[]).includes(event));
@@ -129,11 +135,4 @@ async function holderOf(
     holder ??= alive;
   }
   return holder;
-}
-
-function refuse(status: number, msg: string, code = -9020): Response {
-  return new Response(JSON.stringify({ code, msg: `Stream relay: ${msg}` }), {
-    status,
-    headers: { "Content-Type": "application/json", "X-Gateway-Error": "stream-refused" },
-  });
 }
