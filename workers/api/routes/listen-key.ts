@@ -7,16 +7,14 @@ import { relayKeyScope } from "../../../shared/auth/relay-key.ts";
 import type { Market } from "../../../shared/catalog/types.ts";
 import type { Param } from "../../../shared/encoding/query.ts";
 import type { ListenKeyReply } from "../../../shared/streams/user-data.ts";
-import type { GatewayOptions } from "../../config/index.ts";
 import { userStreamStub } from "../../durable-objects.ts";
-import type { GatewayEnv } from "../../env.ts";
+import type { RouteContext } from "../context.ts";
 import { renderError } from "../errors.ts";
 
 const JSON_HEADERS = { "Content-Type": "application/json" };
 
 export async function handleListenKey(
-  env: GatewayEnv,
-  options: GatewayOptions,
+  c: RouteContext,
   call: {
     readonly method: "POST" | "PUT" | "DELETE";
     readonly market: Market;
@@ -24,6 +22,7 @@ export async function handleListenKey(
   },
   client: { readonly name: string; readonly account: string },
 ): Promise<Response> {
+  const { options } = c.var;
   const scope = { account: client.account, market: call.market };
   const named = call.params.find(([name]) => name === "listenKey")?.[1] ?? null;
   const key = named === null || named === "" ? null : named;
@@ -32,7 +31,7 @@ export async function handleListenKey(
     if (owner === null || owner.account !== scope.account || owner.market !== scope.market)
       return render({ kind: "missing" }, call.method);
   }
-  const stream = userStreamStub(env, scope.account, scope.market, options);
+  const stream = userStreamStub(c.env, scope.account, scope.market, options);
   let reply: ListenKeyReply;
   try {
     if (call.method === "POST") reply = await stream.open(scope, client.name);

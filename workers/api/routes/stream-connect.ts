@@ -19,6 +19,7 @@ import { USER_EVENTS } from "../../../shared/streams/user-data.ts";
 import type { GatewayOptions } from "../../config/index.ts";
 import { relayStub, userStreamStub } from "../../durable-objects.ts";
 import type { GatewayEnv } from "../../env.ts";
+import type { RouteContext } from "../context.ts";
 import { refuseStream as refuse, renderError } from "../errors.ts";
 
 const MAX_OFFERED_PROTOCOLS = 4;
@@ -27,11 +28,9 @@ export function isStreamPath(pathname: string): boolean {
   return parseConnectPath(pathname, new URLSearchParams()) !== null;
 }
 
-export async function connectStream(
-  request: Request,
-  env: GatewayEnv,
-  options: GatewayOptions,
-): Promise<Response> {
+export async function connectStream(c: RouteContext): Promise<Response> {
+  const { options } = c.var;
+  const [request, env] = [c.req.raw, c.env];
   const url = new URL(request.url);
   const target = parseConnectPath(url.pathname, url.searchParams);
   if (target === null) return refuse(404, "not a stream path");
