@@ -20,24 +20,20 @@ export function relayStub(env: Pick<GatewayEnv, "MARKET_RELAY">, market: Market,
   return env.MARKET_RELAY.getByName(relayName(market, at.locationHint), placement(at));
 }
 
+/** An account on one market: user stream objects and order desks are one per pair. */
+export interface AccountMarket {
+  readonly account: string;
+  readonly market: Market;
+}
+
 /** The user stream object of an account and market: it owns Binance's listen key. */
-export function userStreamStub(
-  env: Pick<GatewayEnv, "USER_STREAM">,
-  account: string,
-  market: Market,
-  at: Placement,
-) {
-  return env.USER_STREAM.getByName(userStreamName(account, market, at.locationHint), placement(at));
+export function userStreamStub(env: Pick<GatewayEnv, "USER_STREAM">, of: AccountMarket, at: Placement) {
+  return env.USER_STREAM.getByName(userStreamName(of.account, of.market, at.locationHint), placement(at));
 }
 
 /** The order desk of an account and market: it places the orders of that account's webhooks. */
-export function deskStub(
-  env: Pick<GatewayEnv, "ORDER_DESK">,
-  account: string,
-  market: Market,
-  at: Placement,
-) {
-  return env.ORDER_DESK.getByName(deskName(account, market, at.locationHint), placement(at));
+export function deskStub(env: Pick<GatewayEnv, "ORDER_DESK">, of: AccountMarket, at: Placement) {
+  return env.ORDER_DESK.getByName(deskName(of.account, of.market, at.locationHint), placement(at));
 }
 
 export function egressObjectName(locationHint: string | null): string {

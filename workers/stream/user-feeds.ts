@@ -113,7 +113,7 @@ export class UserFeeds {
     }
     let response: Response;
     try {
-      const stub = userStreamStub(this.#env, scope.account, scope.market, placementOf(this.#env));
+      const stub = userStreamStub(this.#env, scope, placementOf(this.#env));
       response = await stub.fetch("https://user-stream/feed", {
         headers: { Upgrade: "websocket", "X-Relay-Key": key },
       });

@@ -31,7 +31,7 @@ export async function handleListenKey(
     if (owner === null || owner.account !== scope.account || owner.market !== scope.market)
       return render({ kind: "missing" }, call.method);
   }
-  const stream = userStreamStub(c.env, scope.account, scope.market, options);
+  const stream = userStreamStub(c.env, scope, options);
   let reply: ListenKeyReply;
   try {
     if (call.method === "POST") reply = await stream.open(scope, client.name);

@@ -129,7 +129,7 @@ async function holderOf(
   for (const key of keys) {
     const scope = await relayKeyScope(options.relay.relayKeyMac, key, options.accounts);
     if (scope === null || scope.market !== market) return null;
-    const alive = await userStreamStub(env, scope.account, market, options).holder(key);
+    const alive = await userStreamStub(env, scope, options).holder(key);
     if (alive === null) return null;
     holder ??= alive;
   }

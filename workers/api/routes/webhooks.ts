@@ -6,10 +6,7 @@
 import { digest, sameSecret } from "../../../shared/auth/registry.ts";
 import { toHex } from "../../../shared/encoding/bytes.ts";
 import { readAlert } from "../../../shared/webhooks/alert.ts";
-import type { Hook } from "../../../shared/webhooks/config.ts";
-import type { GatewayOptions } from "../../config/index.ts";
 import { deskStub } from "../../durable-objects.ts";
-import type { GatewayEnv } from "../../env.ts";
 import type { RouteContext } from "../context.ts";
 import { GatewayError } from "../errors.ts";
 import { readBodyText } from "../incoming.ts";
@@ -41,7 +38,7 @@ export async function receiveAlert(c: RouteContext<"/hooks/:hookId">): Promise<R
     throw new GatewayError({ kind: "alert-stale", ageMs: age, maxLagMs: hook.maxLagMs });
   if (!hook.symbols.has(alert.symbol))
     throw new GatewayError({ kind: "hook-symbol-denied", symbol: alert.symbol });
-  const { duplicate } = await deskOf(c.env, options, hook).accept(hook.id, alert.id, body, received);
+  const { duplicate } = await deskStub(c.env, hook, options).accept(hook.id, alert.id, body, received);
   log.log("info", "hook alert", { hook: hook.id, alert: alert.id, action: alert.action, duplicate });
   return Response.json(
     {
@@ -70,13 +67,9 @@ export async function alertStatus(c: RouteContext<"/hooks/:hookId/alerts/:alertI
     (hook.readers !== null && !hook.readers.has(client.name))
   )
     throw new GatewayError({ kind: "hook-unknown" });
-  const report = await deskOf(c.env, options, hook).report(hook.id, c.req.param("alertId"));
+  const report = await deskStub(c.env, hook, options).report(hook.id, c.req.param("alertId"));
   if (report === null) throw new GatewayError({ kind: "alert-unknown" });
   return Response.json(report);
-}
-
-function deskOf(env: GatewayEnv, options: GatewayOptions, hook: Hook) {
-  return deskStub(env, hook.account, hook.market, options);
 }
 
 async function digestHex(text: string): Promise<string> {
