@@ -18,6 +18,7 @@ const COPIED = [
   ".dev.vars.example",
   "workers",
   "shared",
+  "client",
   "web",
   "scripts",
 ];
