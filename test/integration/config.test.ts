@@ -3,7 +3,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { cachedOn } from "../../workers/config/cache.ts";
-import { egressOptionsOf, relayOptionsOf } from "../../workers/config/index.ts";
+import { egressOptionsOf, logLevelOf, relayOptionsOf } from "../../workers/config/index.ts";
 import { integerReader, readInteger, readLocationHint } from "../../workers/config/read.ts";
 import { readRelayOptions } from "../../workers/config/relay.ts";
 import { deskName, egressObjectName, relayName, userStreamName } from "../../workers/durable-objects.ts";
@@ -93,6 +93,13 @@ describe("the configuration parts", () => {
     expect(options.ok && options.value.heartbeatMs).toBe(30_000);
     const wrong = readRelayOptions({ ...bare, RELAY_STALE_MS: "100", RELAY_PROBE_MS: "x" });
     expect(wrong).toEqual({ ok: false, error: "RELAY_STALE_MS must be a whole number from 500 to 20000" });
+  });
+
+  it("reads LOG_LEVEL as a level's name, and anything else as info", () => {
+    expect(logLevelOf({ LOG_LEVEL: "debug" })).toBe("debug");
+    expect(logLevelOf({ LOG_LEVEL: "error" })).toBe("error");
+    expect(logLevelOf({ LOG_LEVEL: "loud" })).toBe("info");
+    expect(logLevelOf({ LOG_LEVEL: "" })).toBe("info");
   });
 
   it("keeps the relay's options for the same env", () => {

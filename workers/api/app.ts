@@ -3,6 +3,7 @@
 // options and the caller on every request's context first (workers/api/context.ts).
 
 import { Hono } from "hono";
+import { logLevelOf } from "../config/index.ts";
 import { createLogger } from "../log.ts";
 import { type GatewayHono, gatewayContext, withOptions } from "./context.ts";
 import { GatewayError, renderError } from "./errors.ts";
@@ -31,6 +32,6 @@ app.all("*", withOptions, (c) =>
 app.onError((error, c) => {
   if (error instanceof GatewayError) return renderError(error.reason);
   // Unexpected: log the type only (messages can carry request data) and answer like Binance's -1000.
-  createLogger(c.env.LOG_LEVEL).log("error", "unhandled", { error: error.name });
+  createLogger(logLevelOf(c.env)).log("error", "unhandled", { error: error.name });
   return c.json({ code: -1000, msg: "An unknown error occurred while processing the request." }, 500);
 });

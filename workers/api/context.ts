@@ -9,7 +9,7 @@ import type { GatewayClient } from "../../shared/auth/clients.ts";
 import { type PresentedCredential, presentedCredential } from "../../shared/auth/credential.ts";
 import type { ClientRegistry } from "../../shared/auth/registry.ts";
 import type { Result } from "../../shared/result.ts";
-import { type GatewayOptions, loadGatewayOptions } from "../config/index.ts";
+import { type GatewayOptions, loadGatewayOptions, logLevelOf } from "../config/index.ts";
 import type { GatewayEnv } from "../env.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { GatewayError } from "./errors.ts";
@@ -38,7 +38,7 @@ export interface RouteHono extends GatewayHono {
 export type RouteContext<Path extends string = string> = Context<RouteHono, Path>;
 
 export const gatewayContext = createMiddleware<GatewayHono>(async (c, next) => {
-  c.set("log", createLogger(c.env.LOG_LEVEL));
+  c.set("log", createLogger(logLevelOf(c.env)));
   const loaded = await loadGatewayOptions(c.env);
   c.set("loaded", loaded);
   c.set("caller", presentedCaller(c.req.raw.headers, loaded.ok ? loaded.value.registry : null));

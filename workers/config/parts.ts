@@ -5,6 +5,7 @@ import { type BinanceAccount, parseAccounts } from "../../shared/auth/accounts.t
 import { type WeightLimits, weightLimits } from "../../shared/rest/weight-ledger.ts";
 import { err, ok, type Result } from "../../shared/result.ts";
 import { type Hook, parseHooks } from "../../shared/webhooks/config.ts";
+import type { LogLevel } from "../log.ts";
 import { cachedOn } from "./cache.ts";
 import { integerReader, readLocationHint } from "./read.ts";
 
@@ -46,6 +47,14 @@ export const weightOf = cachedOn(
     const failed = failure();
     return failed === null ? ok(weightLimits(limit, reserve)) : err(failed);
   },
+);
+
+const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
+
+/** LOG_LEVEL; anything else than a level's name is "info" (a log level is no reason to refuse calls). */
+export const logLevelOf = cachedOn(
+  ["LOG_LEVEL"],
+  (vars): LogLevel => LOG_LEVELS.find((level) => level === vars.LOG_LEVEL) ?? "info",
 );
 
 /** BINANCE_LOCATION_HINT, checked; the gateway refuses calls while it is wrong. */

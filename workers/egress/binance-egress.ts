@@ -24,7 +24,7 @@ import { callWeight, isProtective } from "../../shared/rest/request-weight.ts";
 import { clientOrderIdsOf, type UpstreamRequest } from "../../shared/rest/upstream-request.ts";
 import { WeightLedger } from "../../shared/rest/weight-ledger.ts";
 import { type Signer, SignerCache } from "../../shared/signing/signer.ts";
-import { egressOptionsOf } from "../config/index.ts";
+import { egressOptionsOf, logLevelOf } from "../config/index.ts";
 import type { GatewayEnv } from "../env.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { callBinance } from "./binance-rest.ts";
@@ -49,7 +49,7 @@ export class BinanceEgress extends DurableObject<GatewayEnv> {
 
   constructor(ctx: DurableObjectState, env: GatewayEnv) {
     super(ctx, env);
-    this.#log = createLogger(env.LOG_LEVEL);
+    this.#log = createLogger(logLevelOf(env));
     this.#replays = new ReplayStore(ctx.storage.sql);
     void ctx.blockConcurrencyWhile(async () => {
       const stored = await ctx.storage.get<Record<Market, unknown>>("bans");

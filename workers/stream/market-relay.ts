@@ -15,7 +15,7 @@ import { errorMessage, parseClientMessage, resultMessage } from "../../shared/st
 import { ADMISSION_HEADER, decodeAdmission } from "../../shared/streams/relay-connect.ts";
 import { PUBLIC_SHARE, shareOf } from "../../shared/streams/stream-shares.ts";
 import { refuseStream as refuse } from "../api/errors.ts";
-import { type RelayOptions, relayOptionsOf } from "../config/index.ts";
+import { logLevelOf, type RelayOptions, relayOptionsOf } from "../config/index.ts";
 import type { GatewayEnv } from "../env.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { AlarmClock } from "./alarm-clock.ts";
@@ -50,7 +50,7 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
 
   constructor(ctx: DurableObjectState, env: GatewayEnv) {
     super(ctx, env);
-    this.#log = createLogger(env.LOG_LEVEL);
+    this.#log = createLogger(logLevelOf(env));
     this.#storage = new RelayStorage(ctx.storage.sql);
     this.#clients = new RelayClients(this.#storage, { counted: (stream) => !looksLikeListenKey(stream) });
     this.#alarm = new AlarmClock(ctx.storage);

@@ -18,7 +18,12 @@ import {
   listenKeyExpiredEvent,
   userNotice,
 } from "../../shared/streams/user-data.ts";
-import { relayOptionsOrNull, type UserStreamOptions, userStreamOptionsOf } from "../config/index.ts";
+import {
+  logLevelOf,
+  relayOptionsOrNull,
+  type UserStreamOptions,
+  userStreamOptionsOf,
+} from "../config/index.ts";
 import type { GatewayEnv } from "../env.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { AlarmClock } from "./alarm-clock.ts";
@@ -50,7 +55,7 @@ export class UserStream extends DurableObject<GatewayEnv> {
 
   constructor(ctx: DurableObjectState, env: GatewayEnv) {
     super(ctx, env);
-    this.#log = createLogger(env.LOG_LEVEL);
+    this.#log = createLogger(logLevelOf(env));
     this.#storage = new UserStorage(ctx.storage.sql);
     this.#alarm = new AlarmClock(ctx.storage);
     void ctx.blockConcurrencyWhile(async () => this.#restore());

@@ -24,7 +24,7 @@ import {
   type StepReport,
   stepClientId,
 } from "../../shared/webhooks/report.ts";
-import { hooksOf, placementOf } from "../config/index.ts";
+import { hooksOf, logLevelOf, placementOf } from "../config/index.ts";
 import type { GatewayEnv } from "../env.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { BinanceCalls, type CallResult, errorCode, messageOf } from "./binance-calls.ts";
@@ -47,7 +47,7 @@ export class OrderDesk extends DurableObject<GatewayEnv> {
   constructor(ctx: DurableObjectState, env: GatewayEnv) {
     super(ctx, env);
     this.#storage = new DeskStorage(ctx.storage.sql);
-    this.#log = createLogger(env.LOG_LEVEL);
+    this.#log = createLogger(logLevelOf(env));
   }
 
   /** Takes an alert the Worker accepted; "duplicate" if this hook already has one with this id. */
