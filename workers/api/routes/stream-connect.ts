@@ -20,7 +20,7 @@ import type { GatewayOptions } from "../../config/index.ts";
 import { relayStub, userStreamStub } from "../../durable-objects.ts";
 import type { GatewayEnv } from "../../env.ts";
 import type { RouteContext } from "../context.ts";
-import { refuseStream as refuse, renderError } from "../errors.ts";
+import { refuseStream, renderError } from "../errors.ts";
 
 const MAX_OFFERED_PROTOCOLS = 4;
 
@@ -33,9 +33,9 @@ export async function connectStream(c: RouteContext): Promise<Response> {
   const [request, env] = [c.req.raw, c.env];
   const url = new URL(request.url);
   const target = parseConnectPath(url.pathname, url.searchParams);
-  if (target === null) return refuse(404, "not a stream path");
+  if (target === null) return refuseStream(404, "not a stream path");
   if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
-    return refuse(426, "this is a WebSocket endpoint: connect with a WebSocket client");
+    return refuseStream(426, "this is a WebSocket endpoint: connect with a WebSocket client");
   }
   const origin = request.headers.get("Origin");
   if (
@@ -43,7 +43,7 @@ export async function connectStream(c: RouteContext): Promise<Response> {
     options.relay.allowedOrigins.length > 0 &&
     !options.relay.allowedOrigins.includes(origin)
   ) {
-    return refuse(403, `origin ${origin} is not allowed`);
+    return refuseStream(403, `origin ${origin} is not allowed`);
   }
   const offered = (request.headers.get("Sec-WebSocket-Protocol") ?? "")
     .split(",")
@@ -61,13 +61,14 @@ export async function connectStream(c: RouteContext): Promise<Response> {
   const unknownEvent = Object.values(target.events)
     .flat()
     .find((event) => !(USER_EVENTS as readonly string[]).includes(event));
-  if (unknownEvent !== undefined) return refuse(400, `unknown user data event in events=: ${unknownEvent}`);
+  if (unknownEvent !== undefined)
+    return refuseStream(400, `unknown user data event in events=: ${unknownEvent}`);
   const explicit = target.credential ?? url.searchParams.get("token");
   let client: string | null = null;
   let protocol = offered[0] ?? "";
   if (explicit !== null && explicit !== "") {
     client = await clientFor(explicit, options);
-    if (client === null) return refuse(401, "unknown or expired credential, or no stream scope");
+    if (client === null) return refuseStream(401, "unknown or expired credential, or no stream scope");
   } else {
     // A subprotocol may be the credential, or (on a public relay) just a protocol name the client offers.
     for (const offer of offered.slice(0, MAX_OFFERED_PROTOCOLS)) {
@@ -78,7 +79,7 @@ export async function connectStream(c: RouteContext): Promise<Response> {
       }
     }
     if (client === null && keyHolder === null && !options.relay.isPublic) {
-      return refuse(
+      return refuseStream(
         401,
         offered.length > 0
           ? "unknown or expired credential, or no stream scope"
