@@ -41,7 +41,10 @@ export type GatewayErrorReason =
   | { readonly kind: "order-not-placed"; readonly clientOrderId: string }
   | { readonly kind: "order-outcome-unknown"; readonly clientOrderId: string }
   | WeightRefusal
-  | HookError;
+  | HookError
+  | StreamRefusal
+  | { readonly kind: "listen-key-unknown" }
+  | { readonly kind: "listen-key-not-given" };
 
 /** Refusals of a webhook delivery (POST /hooks/<id>) or of a status query; nothing is placed. */
 export type HookError =
@@ -54,6 +57,18 @@ export type HookError =
   | { readonly kind: "hook-symbol-denied"; readonly symbol: string }
   | { readonly kind: "alert-unknown" };
 
+/**
+ * A WebSocket connection to the stream relay refused, by the gateway or by the relay object. One kind (it is
+ * the X-Gateway-Error header) for every cause: the detail says which, after "Stream relay: ".
+ */
+export interface StreamRefusal {
+  readonly kind: "stream-refused";
+  readonly status: number;
+  readonly detail: string;
+  /** Binance's -1125 when the refused stream is a listen key that does not exist; else the gateway's -9020. */
+  readonly listenKeyUnknown?: true;
+}
+
 export type GatewayErrorKind = GatewayErrorReason["kind"];
 
 export interface WireError {
@@ -65,6 +80,12 @@ export interface WireError {
 const NO_PERMISSION = "Invalid API-key, IP, or permissions for action.";
 const LOCATION_HINT =
   "Set the BINANCE_LOCATION_HINT var (for example apac-ne) so upstream calls leave from a region Binance serves; see docs/deploy.md, 'Where requests leave from'.";
+
+/** The reason as Binance's error body alone, `{"code":..,"msg":".."}` (a batch element, a reply held as text). */
+export function errorBody(reason: GatewayErrorReason): string {
+  const wire = toWireError(reason);
+  return JSON.stringify({ code: wire.code, msg: wire.msg });
+}
 
 export function toWireError(reason: GatewayErrorReason): WireError {
   switch (reason.kind) {
@@ -237,6 +258,20 @@ export function toWireError(reason: GatewayErrorReason): WireError {
       };
     case "alert-unknown":
       return { status: 404, code: -9037, msg: "No such alert for this hook." };
+    case "stream-refused":
+      return {
+        status: reason.status,
+        code: reason.listenKeyUnknown ? -1125 : -9020,
+        msg: `Stream relay: ${reason.detail}`,
+      };
+    case "listen-key-unknown":
+      return { status: 400, code: -1125, msg: "This listenKey does not exist." };
+    case "listen-key-not-given":
+      return {
+        status: 502,
+        code: -9012,
+        msg: "Binance answered the listen key request without a listen key",
+      };
   }
 }
 

@@ -10,8 +10,9 @@ export interface Logger {
   log(level: LogLevel, msg: string, fields?: LogFields): void;
 }
 
-export function createLogger(minimum: string | undefined): Logger {
-  const floor = RANK[(minimum ?? "info") as LogLevel] ?? RANK.info;
+/** `minimum`: LOG_LEVEL as workers/config reads it (logLevelOf). */
+export function createLogger(minimum: LogLevel): Logger {
+  const floor = RANK[minimum];
   return {
     log(level, msg, fields) {
       if (RANK[level] < floor) return;

@@ -62,8 +62,18 @@ async function find(entries: readonly Entry[], presented: string): Promise<Gatew
   return found;
 }
 
-async function digest(text: string): Promise<Uint8Array<ArrayBuffer>> {
+/** SHA-256 of the text's UTF-8 bytes. */
+export async function digest(text: string): Promise<Uint8Array<ArrayBuffer>> {
   return new Uint8Array(await crypto.subtle.digest("SHA-256", utf8.encode(text)));
+}
+
+/**
+ * Whether a presented secret (a webhook passphrase) equals the expected one, compared as SHA-256 digests the
+ * way credentials are: equal lengths, no early exit, so the time taken tells nothing about either.
+ */
+export async function sameSecret(given: string, expected: string): Promise<boolean> {
+  const [a, b] = await Promise.all([digest(given), digest(expected)]);
+  return constantTimeEqual(a, b);
 }
 
 /** Equal-length byte arrays compared without an early exit. */

@@ -2,7 +2,7 @@
 // never re-serialised), or the gateway's own reason for not having one. The contract between the egress object
 // and everything that calls Binance through it (the REST gateway, the order desks, the user stream objects).
 
-import { type GatewayErrorReason, toWireError } from "../errors.ts";
+import { errorBody, type GatewayErrorReason, toWireError } from "../errors.ts";
 import type { ReplayGuard } from "./replay-guard.ts";
 
 export type EgressReply =
@@ -37,11 +37,6 @@ export function callerLabel(origin: CallOrigin): string {
   return `${kind} '${origin.caller.name}'`;
 }
 
-/** The egress object's name: the location hint is part of it, because a hint only applies at creation. */
-export function egressObjectName(locationHint: string | null): string {
-  return `egress:${locationHint ?? "default"}`;
-}
-
 /** A reply as callers that hold answers as text see it (the order desks, the user stream objects). */
 export interface ReplyText {
   /** Binance's status, or the one the gateway's reason is rendered with. */
@@ -56,10 +51,4 @@ export function replyText(reply: EgressReply): ReplyText {
   if (reply.kind === "error")
     return { status: toWireError(reply.reason).status, body: errorBody(reply.reason), reason: reply.reason };
   return { status: reply.status, body: new TextDecoder().decode(reply.body), reason: null };
-}
-
-/** The gateway's reason as Binance's error body, `{"code":..,"msg":".."}`. */
-export function errorBody(reason: GatewayErrorReason): string {
-  const wire = toWireError(reason);
-  return JSON.stringify({ code: wire.code, msg: wire.msg });
 }

@@ -59,8 +59,3 @@ export function userNotice(notice: string, now: number): string {
 export function noticeOf(frame: string): string | null {
   return /^\{"relay":"(reconnecting|reconnected|stale)"/.exec(frame)?.[1] ?? null;
 }
-
-/** The name of an account's user stream object for a market (the location hint applies at creation only). */
-export function userStreamName(account: string, market: string, locationHint: string | null): string {
-  return `user:${account}:${market}:${locationHint ?? "default"}`;
-}

@@ -194,8 +194,3 @@ function ipList(value: JsonValue | undefined): ReadonlySet<string> | null | unde
   }
   return ips;
 }
-
-/** The order desk of an account and market (the location hint applies when it is created, so it is in the name). */
-export function deskName(account: string, market: Market, locationHint: string | null): string {
-  return `desk:${account}:${market}:${locationHint ?? "default"}`;
-}

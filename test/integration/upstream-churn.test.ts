@@ -5,8 +5,8 @@
 // whichever lane it is on, so a probe kept waiting cuts every caller's data on the connection.
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { readRelayOptions } from "../../workers/config/relay.ts";
 import type { GatewayEnv } from "../../workers/env.ts";
-import { readRelayOptions } from "../../workers/stream/config.ts";
 import { UpstreamConnection } from "../../workers/stream/upstream-connection.ts";
 import { UpstreamPool } from "../../workers/stream/upstream-pool.ts";
 import { fake, waitUntil } from "../support/workerd/relay-helpers.ts";

@@ -4,7 +4,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { mintRelayKey, relayKeyMac } from "../../shared/auth/relay-key.ts";
-import { userStreamName } from "../../shared/streams/user-data.ts";
+import { userStreamName } from "../../workers/durable-objects.ts";
 import { signedQuery } from "../support/client-signing.ts";
 import { CLIENTS, REAL_KEYS } from "../support/credentials.ts";
 import { fakeControl } from "../support/fake-control.ts";

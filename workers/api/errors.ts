@@ -1,6 +1,7 @@
 // The one error type at the edge and the one place that renders it, in Binance's `{"code","msg"}` shape.
+// It has no Hono dependency, so the Durable Objects render their refusals here too.
 
-import { type GatewayErrorReason, toWireError } from "../../shared/errors.ts";
+import { errorBody, type GatewayErrorReason, toWireError } from "../../shared/errors.ts";
 
 export class GatewayError extends Error {
   readonly reason: GatewayErrorReason;
@@ -18,5 +19,10 @@ export function renderError(reason: GatewayErrorReason): Response {
   if (reason.kind === "upstream-banned" || reason.kind === "weight-budget") {
     headers.set("Retry-After", String(Math.max(1, Math.ceil((reason.until - Date.now()) / 1000))));
   }
-  return new Response(JSON.stringify({ code: wire.code, msg: wire.msg }), { status: wire.status, headers });
+  return new Response(errorBody(reason), { status: wire.status, headers });
+}
+
+/** A WebSocket connection to the stream relay refused (by the gateway or by the relay object). */
+export function refuseStream(status: number, detail: string): Response {
+  return renderError({ kind: "stream-refused", status, detail });
 }

@@ -29,7 +29,7 @@ import { classifyResponse } from "../../shared/rest/outcome.ts";
 import { weightCallOf } from "../../shared/rest/request-weight.ts";
 import { WeightLedger } from "../../shared/rest/weight-ledger.ts";
 import { type Signer, SignerCache } from "../../shared/signing/signer.ts";
-import { readEgressOptions } from "../api/config.ts";
+import { egressOptionsOf, logLevelOf } from "../config/index.ts";
 import type { GatewayEnv } from "../env.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { callBinance } from "./binance-rest.ts";
@@ -49,7 +49,7 @@ export class BinanceEgress extends DurableObject<GatewayEnv> {
 
   constructor(ctx: DurableObjectState, env: GatewayEnv) {
     super(ctx, env);
-    this.#log = createLogger(env.LOG_LEVEL);
+    this.#log = createLogger(logLevelOf(env));
     this.#replays = new ReplayStore(ctx.storage.sql);
     void ctx.blockConcurrencyWhile(async () => {
       const stored = await ctx.storage.get<Record<Market, unknown>>("bans");
@@ -70,7 +70,7 @@ export class BinanceEgress extends DurableObject<GatewayEnv> {
   }
 
   async #send(request: EgressRequest, timeoutMs: number, origin: CallOrigin): Promise<EgressReply> {
-    const options = readEgressOptions(this.env);
+    const options = egressOptionsOf(this.env);
     if (!options.ok) return misconfigured(options.error);
     // Checked here too (executeCall checks before every attempt) so that not even a clock sync goes out.
     const accountName = request.account;

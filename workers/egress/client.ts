@@ -4,24 +4,22 @@
 // lost call deserves (shared/rest/egress-request.ts lostCallReason), so a write's fate is never reported as known.
 
 import type { CallOrigin, EgressReply } from "../../shared/rest/egress-reply.ts";
-import { egressObjectName } from "../../shared/rest/egress-reply.ts";
 import { type EgressRequest, lostCallReason } from "../../shared/rest/egress-request.ts";
+import { egressStub, type Placement } from "../durable-objects.ts";
 import type { GatewayEnv } from "../env.ts";
-import { placement } from "../placement.ts";
 
 export class EgressClient {
   readonly #env: GatewayEnv;
-  readonly #locationHint: string | null;
+  readonly #at: Placement;
 
-  /** `locationHint`: BINANCE_LOCATION_HINT; it is part of the object's name, since it applies at creation. */
-  constructor(env: GatewayEnv, locationHint: string | null) {
+  /** `at`: where the object lives (BINANCE_LOCATION_HINT, part of its name since it applies at creation). */
+  constructor(env: GatewayEnv, at: Placement) {
     this.#env = env;
-    this.#locationHint = locationHint;
+    this.#at = at;
   }
 
   async send(request: EgressRequest, timeoutMs: number, origin: CallOrigin): Promise<EgressReply> {
-    const hint = this.#locationHint;
-    const egress = this.#env.BINANCE_EGRESS.getByName(egressObjectName(hint), placement(hint));
+    const egress = egressStub(this.#env, this.#at);
     try {
       return await egress.send(request, timeoutMs, origin);
     } catch {

@@ -17,7 +17,7 @@ import {
 } from "../../shared/rest/egress-request.ts";
 import { callWeight } from "../../shared/rest/request-weight.ts";
 import type { Signer } from "../../shared/signing/signer.ts";
-import type { EgressOptions } from "../api/config.ts";
+import type { EgressOptions } from "../config/index.ts";
 import type { Logger } from "../log.ts";
 import { type BinanceReply, callBinance } from "./binance-rest.ts";
 import { reconcile } from "./reconcile.ts";

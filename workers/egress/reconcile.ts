@@ -6,7 +6,8 @@
 // the caller passes in (the egress object's call policy), so this module and that one do not import each other.
 
 import type { Market } from "../../shared/catalog/types.ts";
-import { type EgressReply, errorBody } from "../../shared/rest/egress-reply.ts";
+import { errorBody } from "../../shared/errors.ts";
+import type { EgressReply } from "../../shared/rest/egress-reply.ts";
 import type { EgressRequest } from "../../shared/rest/egress-request.ts";
 import {
   FIRST_LOOKUP,

@@ -5,6 +5,7 @@ import type { RelayKeyScope } from "../../shared/auth/relay-key.ts";
 import { readBinanceError } from "../../shared/encoding/binance-error.ts";
 import { type EgressReply, replyText } from "../../shared/rest/egress-reply.ts";
 import type { ListenKeyReply } from "../../shared/streams/user-data.ts";
+import type { Placement } from "../durable-objects.ts";
 import { EgressClient } from "../egress/client.ts";
 import type { GatewayEnv } from "../env.ts";
 
@@ -17,8 +18,8 @@ export class BinanceListenKey {
   readonly #egress: EgressClient;
   readonly #scope: RelayKeyScope;
 
-  constructor(env: GatewayEnv, scope: RelayKeyScope, locationHint: string | null) {
-    this.#egress = new EgressClient(env, locationHint);
+  constructor(env: GatewayEnv, scope: RelayKeyScope, at: Placement) {
+    this.#egress = new EgressClient(env, at);
     this.#scope = scope;
   }
 

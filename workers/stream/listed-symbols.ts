@@ -7,10 +7,10 @@ import { MAIN_ACCOUNT } from "../../shared/auth/accounts.ts";
 import type { Market } from "../../shared/catalog/types.ts";
 import { type Listing, parseListing } from "../../shared/streams/listing.ts";
 import type { ListingCheck, ListingVerdict } from "../../shared/streams/listing-check.ts";
+import { placementOf } from "../config/index.ts";
 import type { GatewayEnv } from "../env.ts";
 import type { Logger } from "../log.ts";
 import { BinanceCalls } from "../webhooks/binance-calls.ts";
-import { readUserStreamOptions } from "./config.ts";
 
 const PATHS: Readonly<Record<Market, string>> = { um: "/fapi/v1/exchangeInfo", cm: "/dapi/v1/exchangeInfo" };
 
@@ -57,17 +57,10 @@ export class ListedSymbols {
 /** The listing of `market` from Binance, or null (logged) when it cannot be had just now. */
 export function exchangeListing(env: GatewayEnv, market: Market, log: Logger): () => Promise<Listing | null> {
   return async () => {
-    const options = readUserStreamOptions(env);
-    const calls = new BinanceCalls(
-      env,
-      MAIN_ACCOUNT,
-      market,
-      options.ok ? options.value.locationHint : null,
-      {
-        kind: "relay",
-        name: market,
-      },
-    );
+    const calls = new BinanceCalls(env, MAIN_ACCOUNT, market, placementOf(env), {
+      kind: "relay",
+      name: market,
+    });
     try {
       const listing = parseListing(await calls.read(PATHS[market], []));
       if (listing === null) log.log("warn", "exchangeInfo listed no symbols", { market });

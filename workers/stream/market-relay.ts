@@ -14,10 +14,11 @@ import type { Market } from "../../shared/catalog/types.ts";
 import { errorMessage, parseClientMessage, resultMessage } from "../../shared/streams/client-protocol.ts";
 import { ADMISSION_HEADER, decodeAdmission } from "../../shared/streams/relay-connect.ts";
 import { PUBLIC_SHARE, shareOf } from "../../shared/streams/stream-shares.ts";
+import { refuseStream as refuse } from "../api/errors.ts";
+import { logLevelOf, type RelayOptions, relayOptionsOf } from "../config/index.ts";
 import type { GatewayEnv } from "../env.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { AlarmClock } from "./alarm-clock.ts";
-import { type RelayOptions, readRelayOptions } from "./config.ts";
 import {
   type ClientAttachment,
   type RelayClient,
@@ -49,7 +50,7 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
 
   constructor(ctx: DurableObjectState, env: GatewayEnv) {
     super(ctx, env);
-    this.#log = createLogger(env.LOG_LEVEL);
+    this.#log = createLogger(logLevelOf(env));
     this.#storage = new RelayStorage(ctx.storage.sql);
     this.#clients = new RelayClients(this.#storage, { counted: (stream) => !looksLikeListenKey(stream) });
     this.#alarm = new AlarmClock(ctx.storage);
@@ -337,7 +338,7 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
 
   #ensurePool(market: Market): UpstreamPool | null {
     if (this.#pool !== null) return this.#pool;
-    const options = readRelayOptions(this.env);
+    const options = relayOptionsOf(this.env);
     if (!options.ok) {
       this.#log.log("error", "relay misconfigured", { problem: options.error });
       return null;
@@ -427,11 +428,4 @@ function tooMany(count: number, capacity: number): string | null {
   return count > capacity
     ? `too many streams: at most ${Math.max(capacity, 0)} more on this connection`
     : null;
-}
-
-function refuse(status: number, msg: string): Response {
-  return new Response(JSON.stringify({ code: -9020, msg: `Stream relay: ${msg}` }), {
-    status,
-    headers: { "Content-Type": "application/json", "X-Gateway-Error": "stream-refused" },
-  });
 }

@@ -5,9 +5,9 @@
 import type { Market } from "../../shared/catalog/types.ts";
 import { ListingCheck } from "../../shared/streams/listing-check.ts";
 import { PUBLIC_SHARE, type ShareLedger, shareRefusal } from "../../shared/streams/stream-shares.ts";
+import type { RelayOptions } from "../config/index.ts";
 import type { GatewayEnv } from "../env.ts";
 import type { Logger } from "../log.ts";
-import type { RelayOptions } from "./config.ts";
 import { exchangeListing, ListedSymbols, listingRefusal } from "./listed-symbols.ts";
 
 export interface Refusal {

@@ -25,7 +25,7 @@ import {
   nextQuietDeadline,
   unhealthyReason,
 } from "../../shared/streams/upstream-health.ts";
-import type { RelayOptions } from "./config.ts";
+import type { RelayOptions } from "../config/index.ts";
 import { type ConnectionHandlers, UpstreamConnection } from "./upstream-connection.ts";
 import { type Lane, lastDataOf, liveOf, marketPath, type Slot } from "./upstream-slots.ts";
 

@@ -4,19 +4,14 @@
 // back-off on the relay's alarm and its clients are told (reconnecting, then reconnected); a key that lapsed
 // or was revoked ends its feed, and its clients get Binance's listenKeyExpired event.
 
-import { parseAccounts } from "../../shared/auth/accounts.ts";
 import { type RelayKeyScope, relayKeyMac, relayKeyScope } from "../../shared/auth/relay-key.ts";
 import type { Market } from "../../shared/catalog/types.ts";
 import { retryDelayMs } from "../../shared/rest/retry.ts";
 import { combinedFrame } from "../../shared/streams/frames.ts";
-import {
-  KEY_ENDED,
-  listenKeyExpiredEvent,
-  noticeOf,
-  userStreamName,
-} from "../../shared/streams/user-data.ts";
+import { KEY_ENDED, listenKeyExpiredEvent, noticeOf } from "../../shared/streams/user-data.ts";
+import { accountsOf, placementOf } from "../config/index.ts";
+import { userStreamStub } from "../durable-objects.ts";
 import type { GatewayEnv } from "../env.ts";
-import { placement } from "../placement.ts";
 import { answerClose } from "./socket-close.ts";
 
 const RETRY_BASE_MS = 500;
@@ -118,11 +113,7 @@ export class UserFeeds {
     }
     let response: Response;
     try {
-      const hint = String(this.#env.BINANCE_LOCATION_HINT ?? "").trim() || null;
-      const stub = this.#env.USER_STREAM.getByName(
-        userStreamName(scope.account, scope.market, hint),
-        placement(hint),
-      );
+      const stub = userStreamStub(this.#env, scope, placementOf(this.#env));
       response = await stub.fetch("https://user-stream/feed", {
         headers: { Upgrade: "websocket", "X-Relay-Key": key },
       });
@@ -190,7 +181,7 @@ export class UserFeeds {
   async #scope(key: string): Promise<RelayKeyScope | null> {
     const clients = this.#env.GATEWAY_CLIENTS ?? "";
     if (this.#mac?.clients !== clients) this.#mac = { clients, key: relayKeyMac(clients) };
-    const accounts = parseAccounts(this.#env);
+    const accounts = accountsOf(this.#env);
     const names = new Set(["main", ...(accounts.ok ? accounts.value.keys() : [])]);
     const scope = await relayKeyScope(await this.#mac.key, key, [...names]);
     return scope !== null && scope.market === this.#market ? scope : null;

@@ -3,6 +3,7 @@
 
 import { parseClients } from "../../shared/auth/clients.ts";
 import { type RelayKeyScope, relayKeyMac, relayKeyScope } from "../../shared/auth/relay-key.ts";
+import { errorBody, type GatewayErrorReason, toWireError } from "../../shared/errors.ts";
 import type { ListenKeyReply } from "../../shared/streams/user-data.ts";
 import type { RelayKeyRow } from "./user-storage.ts";
 
@@ -31,25 +32,14 @@ export async function unauthorizedKeys(
 }
 
 export function misconfigured(): ListenKeyReply {
-  return {
-    kind: "failed",
-    status: 500,
-    body: JSON.stringify({
-      code: -9000,
-      msg: "Gateway misconfigured: check the LISTEN_KEY_* and RELAY_* vars",
-    }),
-    reason: null,
-  };
+  return failedWith({ kind: "gateway-misconfigured", message: "check the LISTEN_KEY_* and RELAY_* vars" });
 }
 
 export function unexpected(): ListenKeyReply {
-  return {
-    kind: "failed",
-    status: 502,
-    body: JSON.stringify({
-      code: -9012,
-      msg: "Binance answered the listen key request without a listen key",
-    }),
-    reason: null,
-  };
+  return failedWith({ kind: "listen-key-not-given" });
+}
+
+/** A listen-key call the gateway answers itself, rendered by the one renderer. */
+export function failedWith(reason: GatewayErrorReason): ListenKeyReply {
+  return { kind: "failed", status: toWireError(reason).status, body: errorBody(reason), reason };
 }

@@ -18,11 +18,16 @@ import {
   listenKeyExpiredEvent,
   userNotice,
 } from "../../shared/streams/user-data.ts";
+import {
+  logLevelOf,
+  relayOptionsOrNull,
+  type UserStreamOptions,
+  userStreamOptionsOf,
+} from "../config/index.ts";
 import type { GatewayEnv } from "../env.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { AlarmClock } from "./alarm-clock.ts";
 import { BinanceListenKey } from "./binance-listen-key.ts";
-import { readUserStreamOptions, relayOptionsOrNull, type UserStreamOptions } from "./config.ts";
 import { answerClose } from "./socket-close.ts";
 import { sendQuietly } from "./socket-send.ts";
 import { UpstreamPool } from "./upstream-pool.ts";
@@ -50,7 +55,7 @@ export class UserStream extends DurableObject<GatewayEnv> {
 
   constructor(ctx: DurableObjectState, env: GatewayEnv) {
     super(ctx, env);
-    this.#log = createLogger(env.LOG_LEVEL);
+    this.#log = createLogger(logLevelOf(env));
     this.#storage = new UserStorage(ctx.storage.sql);
     this.#alarm = new AlarmClock(ctx.storage);
     void ctx.blockConcurrencyWhile(async () => this.#restore());
@@ -377,7 +382,7 @@ export class UserStream extends DurableObject<GatewayEnv> {
   }
 
   #userOptions(): UserStreamOptions | null {
-    const options = readUserStreamOptions(this.env);
+    const options = userStreamOptionsOf(this.env);
     if (!options.ok) this.#log.log("error", "user stream misconfigured", { problem: options.error });
     return options.ok ? options.value : null;
   }
@@ -385,9 +390,7 @@ export class UserStream extends DurableObject<GatewayEnv> {
   #binance(): BinanceListenKey | null {
     const scope = this.#scope;
     const options = this.#userOptions();
-    return scope === null || options === null
-      ? null
-      : new BinanceListenKey(this.env, scope, options.locationHint);
+    return scope === null || options === null ? null : new BinanceListenKey(this.env, scope, options);
   }
 
   #clients(): string {

@@ -8,6 +8,7 @@ import { errorCode, messageOf } from "../../shared/encoding/binance-error.ts";
 import type { Param } from "../../shared/encoding/query.ts";
 import { type CallOrigin, replyText } from "../../shared/rest/egress-reply.ts";
 import { prepareEgressRequest } from "../../shared/rest/prepare.ts";
+import type { Placement } from "../durable-objects.ts";
 import { EgressClient } from "../egress/client.ts";
 import type { GatewayEnv } from "../env.ts";
 
@@ -28,14 +29,8 @@ export class BinanceCalls {
   /** Whose request-weight budget the calls spend: the hook's, or the relay's for its exchangeInfo reads. */
   readonly #caller: CallOrigin["caller"];
 
-  constructor(
-    env: GatewayEnv,
-    account: string,
-    market: Market,
-    hint: string | null,
-    caller: CallOrigin["caller"],
-  ) {
-    this.#egress = new EgressClient(env, hint);
+  constructor(env: GatewayEnv, account: string, market: Market, at: Placement, caller: CallOrigin["caller"]) {
+    this.#egress = new EgressClient(env, at);
     this.#account = account;
     this.#market = market;
     this.#caller = caller;

@@ -10,7 +10,7 @@ import { withoutPassphrase } from "../../shared/webhooks/alert.ts";
 import { onExchangeRead, onPlanned, queuedReport, startAlert } from "../../shared/webhooks/alert-machine.ts";
 import { onFailure, onLookedUp, onSent } from "../../shared/webhooks/alert-sending.ts";
 import type { AlertEnd, AlertTask, CallOutcome, Transition } from "../../shared/webhooks/alert-transition.ts";
-import { type Hook, parseHooks } from "../../shared/webhooks/config.ts";
+import type { Hook } from "../../shared/webhooks/config.ts";
 import {
   ACCEPT_ALARM_MS,
   type Drain,
@@ -22,6 +22,7 @@ import {
 import { MINUTE_MS } from "../../shared/webhooks/minute-limit.ts";
 import { type AlertReport, notificationBody, stepClientId } from "../../shared/webhooks/report.ts";
 import { lookupCall, sendCall, stepAt } from "../../shared/webhooks/step-calls.ts";
+import { hooksOf, logLevelOf, placementOf } from "../config/index.ts";
 import type { GatewayEnv } from "../env.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { BinanceCalls } from "./binance-calls.ts";
@@ -38,7 +39,7 @@ export class OrderDesk extends DurableObject<GatewayEnv> {
   constructor(ctx: DurableObjectState, env: GatewayEnv) {
     super(ctx, env);
     this.#storage = new DeskStorage(ctx.storage.sql);
-    this.#log = createLogger(env.LOG_LEVEL);
+    this.#log = createLogger(logLevelOf(env));
   }
 
   /** Takes an alert the Worker accepted; "duplicate" if this hook already has one with this id. */
@@ -158,12 +159,14 @@ export class OrderDesk extends DurableObject<GatewayEnv> {
   }
 
   #calls(hook: Hook): BinanceCalls {
-    const hint = String(this.env.BINANCE_LOCATION_HINT ?? "").trim() || null;
-    return new BinanceCalls(this.env, hook.account, hook.market, hint, { kind: "hook", name: hook.id });
+    return new BinanceCalls(this.env, hook.account, hook.market, placementOf(this.env), {
+      kind: "hook",
+      name: hook.id,
+    });
   }
 
   #webhooks(): ReadonlyMap<string, Hook> {
-    const webhooks = parseHooks(this.env.WEBHOOKS);
+    const webhooks = hooksOf(this.env);
     return webhooks.ok ? webhooks.value : new Map();
   }
 

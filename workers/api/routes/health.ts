@@ -4,13 +4,13 @@
 // Anyone may ask; a caller that presents its credential also learns, for its own account, which key kind is in
 // use or what is missing (never a key's value).
 
+import type { Context } from "hono";
 import { accountProblem, describeKeyError, type KeyNeed } from "../../../shared/auth/account-keys.ts";
 import type { BinanceAccount } from "../../../shared/auth/accounts.ts";
 import type { GatewayClient } from "../../../shared/auth/clients.ts";
 import { SignerCache, type SignerKind } from "../../../shared/signing/signer.ts";
-import type { GatewayEnv } from "../../env.ts";
-import { identifyCaller } from "../authenticate.ts";
-import { type GatewayOptions, loadGatewayOptions, readEgressOptions } from "../config.ts";
+import { egressOptionsOf, type GatewayOptions } from "../../config/index.ts";
+import type { GatewayHono } from "../context.ts";
 
 const signers = new SignerCache();
 
@@ -21,10 +21,10 @@ interface AccountHealth {
   readonly problem?: string;
 }
 
-export async function health(request: Request, env: GatewayEnv): Promise<Response> {
-  const options = await loadGatewayOptions(env);
+export async function health(c: Context<GatewayHono>): Promise<Response> {
+  const options = c.var.loaded;
   if (!options.ok) return Response.json({ status: "misconfigured", problem: options.error }, { status: 500 });
-  const egress = readEgressOptions(env);
+  const egress = egressOptionsOf(c.env);
   if (!egress.ok) return Response.json({ status: "misconfigured", problem: egress.error }, { status: 500 });
   const needs = neededAccounts(options.value);
   const checked = await Promise.all(
@@ -32,7 +32,7 @@ export async function health(request: Request, env: GatewayEnv): Promise<Respons
   );
   const status = checked.every((account) => account.usable) ? "ok" : "degraded";
   const code = status === "ok" ? 200 : 503;
-  const caller = await identifyCaller(request.headers, options.value.registry);
+  const caller = await c.var.caller.client();
   if (caller === null) return Response.json({ status }, { status: code });
   const own =
     checked.find((account) => account.account === caller.account) ??

@@ -6,17 +6,15 @@
 import { relayKeyScope } from "../../../shared/auth/relay-key.ts";
 import type { Market } from "../../../shared/catalog/types.ts";
 import type { Param } from "../../../shared/encoding/query.ts";
-import { type ListenKeyReply, userStreamName } from "../../../shared/streams/user-data.ts";
-import type { GatewayEnv } from "../../env.ts";
-import { placement } from "../../placement.ts";
-import type { GatewayOptions } from "../config.ts";
+import type { ListenKeyReply } from "../../../shared/streams/user-data.ts";
+import { userStreamStub } from "../../durable-objects.ts";
+import type { RouteContext } from "../context.ts";
 import { renderError } from "../errors.ts";
 
 const JSON_HEADERS = { "Content-Type": "application/json" };
 
 export async function handleListenKey(
-  env: GatewayEnv,
-  options: GatewayOptions,
+  c: RouteContext,
   call: {
     readonly method: "POST" | "PUT" | "DELETE";
     readonly market: Market;
@@ -24,6 +22,7 @@ export async function handleListenKey(
   },
   client: { readonly name: string; readonly account: string },
 ): Promise<Response> {
+  const { options } = c.var;
   const scope = { account: client.account, market: call.market };
   const named = call.params.find(([name]) => name === "listenKey")?.[1] ?? null;
   const key = named === null || named === "" ? null : named;
@@ -32,7 +31,7 @@ export async function handleListenKey(
     if (owner === null || owner.account !== scope.account || owner.market !== scope.market)
       return render({ kind: "missing" }, call.method);
   }
-  const stream = userStreamOf(env, options, scope.account, scope.market);
+  const stream = userStreamStub(c.env, scope, options);
   let reply: ListenKeyReply;
   try {
     if (call.method === "POST") reply = await stream.open(scope, client.name);
@@ -44,18 +43,8 @@ export async function handleListenKey(
   return render(reply, call.method);
 }
 
-/** The user stream object of an account and market (the name carries the hint: it applies at creation). */
-export function userStreamOf(env: GatewayEnv, options: GatewayOptions, account: string, market: Market) {
-  const hint = options.locationHint;
-  return env.USER_STREAM.getByName(userStreamName(account, market, hint), placement(hint));
-}
-
 function render(reply: ListenKeyReply, method: string): Response {
-  if (reply.kind === "missing")
-    return new Response(JSON.stringify({ code: -1125, msg: "This listenKey does not exist." }), {
-      status: 400,
-      headers: JSON_HEADERS,
-    });
+  if (reply.kind === "missing") return renderError({ kind: "listen-key-unknown" });
   if (reply.kind === "failed") {
     if (reply.reason !== null) return renderError(reply.reason);
     return new Response(reply.body, { status: reply.status, headers: JSON_HEADERS });

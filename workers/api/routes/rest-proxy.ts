@@ -11,11 +11,10 @@ import { prepareEgressRequest } from "../../../shared/rest/prepare.ts";
 import { replayGuardFor } from "../../../shared/rest/replay-guard.ts";
 import { isProtective } from "../../../shared/rest/request-weight.ts";
 import { resolveRoute } from "../../../shared/rest/route.ts";
+import type { GatewayOptions } from "../../config/index.ts";
 import { EgressClient } from "../../egress/client.ts";
-import type { GatewayEnv } from "../../env.ts";
-import type { Logger } from "../../log.ts";
 import { authenticate } from "../authenticate.ts";
-import type { GatewayOptions } from "../config.ts";
+import type { RouteContext } from "../context.ts";
 import { GatewayError, renderError } from "../errors.ts";
 import { readIncoming } from "../incoming.ts";
 import { resolveAlgoOrder } from "./algo-order-resolve.ts";
@@ -24,13 +23,10 @@ import { handleListenKey } from "./listen-key.ts";
 const TIMEOUT_HEADER = "X-Gateway-Timeout-Ms";
 const REPLAY_HEADER = "X-Gateway-Replay";
 
-export async function proxyRest(
-  request: Request,
-  env: GatewayEnv,
-  options: GatewayOptions,
-  log: Logger,
-): Promise<Response> {
+export async function proxyRest(c: RouteContext): Promise<Response> {
   const started = Date.now();
+  const { options, log } = c.var;
+  const [request, env] = [c.req.raw, c.env];
   const url = new URL(request.url);
   const method = request.method.toUpperCase() as HttpMethod;
   const route = resolveRoute(url.pathname);
@@ -45,14 +41,18 @@ export async function proxyRest(
     });
   }
   const call = await readIncoming(request, options.maxBodyBytes);
-  const caller = await authenticate(request.headers, call, endpoint, options.registry, Date.now());
+  const caller = await authenticate(
+    { caller: c.var.caller, registry: options.registry },
+    call,
+    endpoint,
+    Date.now(),
+  );
   const params = [...call.query, ...(call.body ?? [])];
   const access = authorize(caller.client, endpoint, params);
   if (!access.ok) throw new GatewayError(access.error);
   if (endpoint.path.endsWith("/listenKey") && method !== "GET") {
     const response = await handleListenKey(
-      env,
-      options,
+      c,
       {
         method: method as "POST" | "PUT" | "DELETE",
         market: route.market,
@@ -86,7 +86,7 @@ export async function proxyRest(
       params,
     }),
   };
-  const egress = new EgressClient(env, options.locationHint);
+  const egress = new EgressClient(env, options);
   const outgoing =
     access.value.kind === "resolve-algo-order"
       ? await resolveAlgoOrder(caller.client, access.value.lookup, upstream.value, (lookup) =>

@@ -16,10 +16,11 @@ import {
   type RelayAdmission,
 } from "../../../shared/streams/relay-connect.ts";
 import { USER_EVENTS } from "../../../shared/streams/user-data.ts";
+import type { GatewayOptions } from "../../config/index.ts";
+import { relayStub, userStreamStub } from "../../durable-objects.ts";
 import type { GatewayEnv } from "../../env.ts";
-import { placement } from "../../placement.ts";
-import type { GatewayOptions } from "../config.ts";
-import { userStreamOf } from "./listen-key.ts";
+import type { RouteContext } from "../context.ts";
+import { refuseStream, renderError } from "../errors.ts";
 
 const MAX_OFFERED_PROTOCOLS = 4;
 
@@ -27,16 +28,14 @@ export function isStreamPath(pathname: string): boolean {
   return parseConnectPath(pathname, new URLSearchParams()) !== null;
 }
 
-export async function connectStream(
-  request: Request,
-  env: GatewayEnv,
-  options: GatewayOptions,
-): Promise<Response> {
+export async function connectStream(c: RouteContext): Promise<Response> {
+  const { options } = c.var;
+  const [request, env] = [c.req.raw, c.env];
   const url = new URL(request.url);
   const target = parseConnectPath(url.pathname, url.searchParams);
-  if (target === null) return refuse(404, "not a stream path");
+  if (target === null) return refuseStream(404, "not a stream path");
   if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
-    return refuse(426, "this is a WebSocket endpoint: connect with a WebSocket client");
+    return refuseStream(426, "this is a WebSocket endpoint: connect with a WebSocket client");
   }
   const origin = request.headers.get("Origin");
   if (
@@ -44,7 +43,7 @@ export async function connectStream(
     options.relay.allowedOrigins.length > 0 &&
     !options.relay.allowedOrigins.includes(origin)
   ) {
-    return refuse(403, `origin ${origin} is not allowed`);
+    return refuseStream(403, `origin ${origin} is not allowed`);
   }
   const offered = (request.headers.get("Sec-WebSocket-Protocol") ?? "")
     .split(",")
@@ -53,17 +52,23 @@ export async function connectStream(
   const keys = target.streams.filter(looksLikeListenKey);
   const keyHolder = keys.length === 0 ? null : await holderOf(keys, target.market, env, options);
   if (keys.length > 0 && keyHolder === null)
-    return refuse(400, "this listenKey does not exist (expired, revoked or unknown)", -1125);
+    return renderError({
+      kind: "stream-refused",
+      status: 400,
+      detail: "this listenKey does not exist (expired, revoked or unknown)",
+      listenKeyUnknown: true,
+    });
   const unknownEvent = Object.values(target.events)
     .flat()
     .find((event) => !(USER_EVENTS as readonly string[]).includes(event));
-  if (unknownEvent !== undefined) return refuse(400, `unknown user data event in events=: ${unknownEvent}`);
+  if (unknownEvent !== undefined)
+    return refuseStream(400, `unknown user data event in events=: ${unknownEvent}`);
   const explicit = target.credential ?? url.searchParams.get("token");
   let client: string | null = null;
   let protocol = offered[0] ?? "";
   if (explicit !== null && explicit !== "") {
     client = await clientFor(explicit, options);
-    if (client === null) return refuse(401, "unknown or expired credential, or no stream scope");
+    if (client === null) return refuseStream(401, "unknown or expired credential, or no stream scope");
   } else {
     // A subprotocol may be the credential, or (on a public relay) just a protocol name the client offers.
     for (const offer of offered.slice(0, MAX_OFFERED_PROTOCOLS)) {
@@ -74,7 +79,7 @@ export async function connectStream(
       }
     }
     if (client === null && keyHolder === null && !options.relay.isPublic) {
-      return refuse(
+      return refuseStream(
         401,
         offered.length > 0
           ? "unknown or expired credential, or no stream scope"
@@ -99,12 +104,7 @@ export async function connectStream(
   };
   const headers = new Headers(request.headers);
   headers.set(ADMISSION_HEADER, encodeAdmission(admission));
-  const hint = placement(options.locationHint);
-  const relay = env.MARKET_RELAY.getByName(
-    `relay:${target.market}:${options.locationHint ?? "default"}`,
-    hint,
-  );
-  return relay.fetch(new Request(request.url, { headers }));
+  return relayStub(env, target.market, options).fetch(new Request(request.url, { headers }));
 }
 
 /** The client a credential belongs to if it grants the stream scope, else null. */
@@ -130,16 +130,9 @@ async function holderOf(
   for (const key of keys) {
     const scope = await relayKeyScope(options.relay.relayKeyMac, key, options.accounts);
     if (scope === null || scope.market !== market) return null;
-    const alive = await userStreamOf(env, options, scope.account, market).holder(key);
+    const alive = await userStreamStub(env, scope, options).holder(key);
     if (alive === null) return null;
     holder ??= alive;
   }
   return holder;
-}
-
-function refuse(status: number, msg: string, code = -9020): Response {
-  return new Response(JSON.stringify({ code, msg: `Stream relay: ${msg}` }), {
-    status,
-    headers: { "Content-Type": "application/json", "X-Gateway-Error": "stream-refused" },
-  });
 }

@@ -2,21 +2,17 @@
 // scope (bearer token, or virtual API key in X-MBX-APIKEY as Binance's USER_STREAM endpoints take it).
 
 import { mintStreamToken } from "../../../shared/auth/stream-token.ts";
-import type { GatewayOptions } from "../config.ts";
+import type { RouteContext } from "../context.ts";
 import { GatewayError } from "../errors.ts";
 
-export async function mintTokenFor(request: Request, options: GatewayOptions): Promise<Response> {
-  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get("Authorization") ?? "")?.[1];
-  const apiKey = request.headers.get("X-MBX-APIKEY")?.trim();
-  const client =
-    bearer !== undefined
-      ? await options.registry.findByToken(bearer)
-      : apiKey !== undefined && apiKey !== ""
-        ? await options.registry.findByApiKey(apiKey)
-        : undefined;
-  if (client === undefined) throw new GatewayError({ kind: "credentials-missing" });
+export async function mintTokenFor(c: RouteContext): Promise<Response> {
+  const { options, caller } = c.var;
+  if (caller.credential === null) throw new GatewayError({ kind: "credentials-missing" });
+  const client = await caller.client();
   if (client === null)
-    throw new GatewayError({ kind: bearer !== undefined ? "token-unknown" : "api-key-unknown" });
+    throw new GatewayError({
+      kind: caller.credential.kind === "token" ? "token-unknown" : "api-key-unknown",
+    });
   if (!client.scopes.has("stream"))
     throw new GatewayError({ kind: "scope-denied", client: client.name, scope: "stream" });
   const expiresAt = Date.now() + options.relay.tokenTtlSeconds * 1000;

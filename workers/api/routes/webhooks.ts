@@ -3,26 +3,19 @@
 // switch) and hands it to the account's order desk, answering at once with the alert's id; the desk places the
 // orders. GET /hooks/<hookId>/alerts/<id> (a bearer token with the read scope) tells what happened.
 
-import { constantTimeEqual } from "../../../shared/auth/registry.ts";
-import { toHex, utf8 } from "../../../shared/encoding/bytes.ts";
+import { digest, sameSecret } from "../../../shared/auth/registry.ts";
+import { toHex } from "../../../shared/encoding/bytes.ts";
 import { readAlert } from "../../../shared/webhooks/alert.ts";
-import { deskName, type Hook } from "../../../shared/webhooks/config.ts";
-import type { GatewayEnv } from "../../env.ts";
-import type { Logger } from "../../log.ts";
-import { placement } from "../../placement.ts";
-import type { GatewayOptions } from "../config.ts";
+import { deskStub } from "../../durable-objects.ts";
+import type { RouteContext } from "../context.ts";
 import { GatewayError } from "../errors.ts";
 import { readBodyText } from "../incoming.ts";
 
-export async function receiveAlert(
-  request: Request,
-  env: GatewayEnv,
-  options: GatewayOptions,
-  hookId: string,
-  log: Logger,
-): Promise<Response> {
+export async function receiveAlert(c: RouteContext<"/hooks/:hookId">): Promise<Response> {
   const received = Date.now();
-  const hook = options.hooks.get(hookId);
+  const { options, log } = c.var;
+  const request = c.req.raw;
+  const hook = options.hooks.get(c.req.param("hookId"));
   if (hook === undefined) throw new GatewayError({ kind: "hook-unknown" });
   const source = request.headers.get("CF-Connecting-IP")?.toLowerCase() ?? "";
   if (hook.allowIps !== null && !hook.allowIps.has(source))
@@ -33,7 +26,7 @@ export async function receiveAlert(
   // A body that is not JSON has no passphrase to check: it is refused for what it is, revealing nothing.
   if (read.passphrase === null && !read.alert.ok && read.alert.error.startsWith("the alert is not JSON"))
     throw new GatewayError({ kind: "alert-invalid", message: read.alert.error });
-  if (!(await samePassphrase(read.passphrase ?? "", hook))) {
+  if (!(await sameSecret(read.passphrase ?? "", hook.passphrase))) {
     log.log("warn", "hook passphrase refused", { hook: hook.id, source });
     throw new GatewayError({ kind: "hook-passphrase" });
   }
@@ -45,7 +38,7 @@ export async function receiveAlert(
     throw new GatewayError({ kind: "alert-stale", ageMs: age, maxLagMs: hook.maxLagMs });
   if (!hook.symbols.has(alert.symbol))
     throw new GatewayError({ kind: "hook-symbol-denied", symbol: alert.symbol });
-  const { duplicate } = await deskOf(env, options, hook).accept(hook.id, alert.id, body, received);
+  const { duplicate } = await deskStub(c.env, hook, options).accept(hook.id, alert.id, body, received);
   log.log("info", "hook alert", { hook: hook.id, alert: alert.id, action: alert.action, duplicate });
   return Response.json(
     {
@@ -58,18 +51,13 @@ export async function receiveAlert(
   );
 }
 
-export async function alertStatus(
-  request: Request,
-  env: GatewayEnv,
-  options: GatewayOptions,
-  hookId: string,
-  alertId: string,
-): Promise<Response> {
-  const hook = options.hooks.get(hookId);
-  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get("Authorization") ?? "")?.[1];
-  const client = bearer === undefined ? null : await options.registry.findByToken(bearer);
-  if (client === null)
-    throw new GatewayError({ kind: bearer === undefined ? "credentials-missing" : "token-unknown" });
+export async function alertStatus(c: RouteContext<"/hooks/:hookId/alerts/:alertId">): Promise<Response> {
+  const { options, caller } = c.var;
+  const hook = options.hooks.get(c.req.param("hookId"));
+  // Status queries take a bearer token only.
+  if (caller.credential?.kind !== "token") throw new GatewayError({ kind: "credentials-missing" });
+  const client = await caller.client();
+  if (client === null) throw new GatewayError({ kind: "token-unknown" });
   if (!client.scopes.has("read"))
     throw new GatewayError({ kind: "scope-denied", client: client.name, scope: "read" });
   // Another account's hooks are as unknown to the client as hooks that do not exist.
@@ -79,24 +67,9 @@ export async function alertStatus(
     (hook.readers !== null && !hook.readers.has(client.name))
   )
     throw new GatewayError({ kind: "hook-unknown" });
-  const report = await deskOf(env, options, hook).report(hook.id, alertId);
+  const report = await deskStub(c.env, hook, options).report(hook.id, c.req.param("alertId"));
   if (report === null) throw new GatewayError({ kind: "alert-unknown" });
   return Response.json(report);
-}
-
-function deskOf(env: GatewayEnv, options: GatewayOptions, hook: Hook) {
-  const hint = options.locationHint;
-  return env.ORDER_DESK.getByName(deskName(hook.account, hook.market, hint), placement(hint));
-}
-
-/** Compared as SHA-256 digests: equal lengths, no early exit, so the time taken tells nothing. */
-async function samePassphrase(given: string, hook: Hook): Promise<boolean> {
-  const [a, b] = await Promise.all([digest(given), digest(hook.passphrase)]);
-  return constantTimeEqual(a, b);
-}
-
-async function digest(text: string): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest("SHA-256", utf8.encode(text)));
 }
 
 async function digestHex(text: string): Promise<string> {
