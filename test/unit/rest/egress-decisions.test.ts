@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { clockNeed, readServerTime } from "../../../shared/rest/clock.ts";
 import { errorBody } from "../../../shared/errors.ts";
+import { clockNeed, readServerTime } from "../../../shared/rest/clock.ts";
 import { type CallOrigin, replyText } from "../../../shared/rest/egress-reply.ts";
 import { type EgressRequest, lostCallReason } from "../../../shared/rest/egress-request.ts";
 import { weightCallOf } from "../../../shared/rest/request-weight.ts";
