@@ -7,6 +7,7 @@
 
 import type { Market } from "../catalog/types.ts";
 import { utf8 } from "../encoding/bytes.ts";
+import { derivedHmacKey } from "./derived-key.ts";
 import { constantTimeEqual } from "./registry.ts";
 
 export interface RelayKeyScope {
@@ -25,12 +26,8 @@ export function looksLikeListenKey(text: string): boolean {
   return SHAPE.test(text);
 }
 
-export async function relayKeyMac(gatewayClients: string): Promise<CryptoKey> {
-  const material = await crypto.subtle.digest(
-    "SHA-256",
-    utf8.encode(`relay-listen-key:v1\u0000${gatewayClients}`),
-  );
-  return crypto.subtle.importKey("raw", material, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+export function relayKeyMac(gatewayClients: string): Promise<CryptoKey> {
+  return derivedHmacKey("relay-listen-key:v1", gatewayClients);
 }
 
 export async function mintRelayKey(mac: CryptoKey, scope: RelayKeyScope): Promise<string> {

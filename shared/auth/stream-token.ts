@@ -5,6 +5,7 @@
 // scope only.
 
 import { fromBase64, toBase64, utf8 } from "../encoding/bytes.ts";
+import { derivedHmacKey } from "./derived-key.ts";
 import { constantTimeEqual } from "./registry.ts";
 
 const PREFIX = "rt1";
@@ -14,12 +15,8 @@ export interface StreamTokenClaims {
   readonly expiresAt: number;
 }
 
-export async function streamTokenKey(gatewayClients: string): Promise<CryptoKey> {
-  const material = await crypto.subtle.digest(
-    "SHA-256",
-    utf8.encode(`relay-stream-token:v1\u0000${gatewayClients}`),
-  );
-  return crypto.subtle.importKey("raw", material, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+export function streamTokenKey(gatewayClients: string): Promise<CryptoKey> {
+  return derivedHmacKey("relay-stream-token:v1", gatewayClients);
 }
 
 export async function mintStreamToken(key: CryptoKey, claims: StreamTokenClaims): Promise<string> {

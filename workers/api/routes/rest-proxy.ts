@@ -50,6 +50,14 @@ export async function proxyRest(c: RouteContext): Promise<Response> {
   const params = [...call.query, ...(call.body ?? [])];
   const access = authorize(caller.client, endpoint, params);
   if (!access.ok) throw new GatewayError(access.error);
+  // What each request's log line says about it (never parameters, keys or signatures).
+  const summary = {
+    client: caller.client.name,
+    mode: caller.mode,
+    market: route.market,
+    method,
+    endpoint: endpoint.name,
+  };
   if (endpoint.path.endsWith("/listenKey") && method !== "GET") {
     const response = await handleListenKey(
       c,
@@ -60,15 +68,7 @@ export async function proxyRest(c: RouteContext): Promise<Response> {
       },
       caller.client,
     );
-    log.log("info", "request", {
-      client: caller.client.name,
-      mode: caller.mode,
-      market: route.market,
-      method,
-      endpoint: endpoint.name,
-      status: response.status,
-      ms: Date.now() - started,
-    });
+    log.log("info", "request", { ...summary, status: response.status, ms: Date.now() - started });
     return response;
   }
   const upstream = prepareEgressRequest(route.market, endpoint, call.query, call.body, newClientOrderId);
@@ -104,11 +104,7 @@ export async function proxyRest(c: RouteContext): Promise<Response> {
   );
   const response = render(reply);
   log.log("info", "request", {
-    client: caller.client.name,
-    mode: caller.mode,
-    market: route.market,
-    method,
-    endpoint: endpoint.name,
+    ...summary,
     status: response.status,
     error: reply.kind === "error" ? reply.reason.kind : undefined,
     reconciled: reply.kind === "response" ? reply.reconciled : undefined,
