@@ -1,9 +1,9 @@
 // The pool's bookkeeping: a slot is a set of streams on one stream server path, carried by `redundancy` lanes,
 // each lane one connection at a time (two during a renewal). Plain data and helpers; upstream-pool.ts acts on them.
 
-import type { Market } from "../../shared/catalog/types.ts";
-import { parseStreamName } from "../../shared/streams/names.ts";
-import type { UpstreamConnection } from "./upstream-connection.ts";
+import type { Market } from "../catalog/types.ts";
+import { parseStreamName } from "./names.ts";
+import type { UpstreamConnection } from "../../workers/stream/upstream-connection.ts";
 
 export interface Lane {
   current: UpstreamConnection | null;
