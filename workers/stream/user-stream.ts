@@ -7,17 +7,19 @@
 // Relay keys: one per client (asked again, the client gets the same key, extended, as Binance does), lapsing
 // RELAY_LISTEN_KEY_VALIDITY_MS after the last keepalive; a lapsed or revoked key gets Binance's listenKeyExpired
 // event and its sockets are closed.
+// The listen key's lifecycle (when to keep it alive, replace it, back off, stop) is decided by
+// shared/streams/listen-key-lifecycle.ts; this object awaits Binance, keeps the relay keys and carries out the
+// actions the lifecycle returns.
 
 import { DurableObject } from "cloudflare:workers";
-import { mintRelayKey, type RelayKeyScope, relayKeyMac, relayKeyScope } from "../../shared/auth/relay-key.ts";
+import type { RelayKeyScope } from "../../shared/auth/relay-key.ts";
 import { combinedFrame, payloadOf } from "../../shared/streams/frames.ts";
 import {
-  eventTypeOf,
-  KEY_ENDED,
-  type ListenKeyReply,
-  listenKeyExpiredEvent,
-  userNotice,
-} from "../../shared/streams/user-data.ts";
+  type LifecycleAction,
+  ListenKeyLifecycle,
+  nextUserWake,
+} from "../../shared/streams/listen-key-lifecycle.ts";
+import { eventTypeOf, type ListenKeyReply, userNotice } from "../../shared/streams/user-data.ts";
 import type { GatewayEnv } from "../env.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { AlarmClock } from "./alarm-clock.ts";
@@ -25,26 +27,24 @@ import { BinanceListenKey } from "./binance-listen-key.ts";
 import { readUserStreamOptions, relayOptionsOrNull, type UserStreamOptions } from "./config.ts";
 import { answerClose } from "./socket-close.ts";
 import { sendQuietly } from "./socket-send.ts";
-import { UpstreamPool } from "./upstream-pool.ts";
-import { misconfigured, unauthorizedKeys, unexpected } from "./user-keys.ts";
+import type { UpstreamPool } from "./upstream-pool.ts";
+import { FeedSockets } from "./user-feed-sockets.ts";
+import { misconfigured, unexpected } from "./user-keys.ts";
+import { RelayKeys } from "./user-relay-keys.ts";
 import { UserStorage } from "./user-storage.ts";
+import { userUpstream } from "./user-upstream.ts";
 
-const KEEPALIVE_RETRY_MS = 60_000;
-const REPLACE_BACKOFF_MS = 1000;
+const DEFAULT_KEEPALIVE_MS = 1_800_000;
 
 export class UserStream extends DurableObject<GatewayEnv> {
   readonly #log: Logger;
   readonly #storage: UserStorage;
   readonly #alarm: AlarmClock;
+  readonly #key: ListenKeyLifecycle;
+  readonly #feeds: FeedSockets;
+  readonly #relayKeys: RelayKeys;
   #scope: RelayKeyScope | null = null;
   #pool: UpstreamPool | null = null;
-  #listenKey: string | null = null;
-  #keepaliveDue: number | null = null;
-  #keepaliveFailures = 0;
-  /** Replacements since an event last arrived: more than one in a row waits, growing (Binance kept refusing). */
-  #replacements = 0;
-  /** Relays were told "reconnecting" and not yet "reconnected". */
-  #gap = false;
   /** Listen-key operations run one at a time (they await Binance, and requests interleave meanwhile). */
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -53,19 +53,24 @@ export class UserStream extends DurableObject<GatewayEnv> {
     this.#log = createLogger(env.LOG_LEVEL);
     this.#storage = new UserStorage(ctx.storage.sql);
     this.#alarm = new AlarmClock(ctx.storage);
+    this.#feeds = new FeedSockets(ctx);
+    this.#relayKeys = new RelayKeys(this.#storage, this.#feeds);
+    this.#key = new ListenKeyLifecycle(
+      { listenKey: this.#storage.listenKey(), keepaliveDue: this.#storage.keepaliveDue() },
+      () => this.#userOptions()?.keepaliveMs ?? DEFAULT_KEEPALIVE_MS,
+    );
     void ctx.blockConcurrencyWhile(async () => this.#restore());
   }
 
   async #restore(): Promise<void> {
     await this.#alarm.load();
     this.#scope = this.#storage.scope();
-    this.#listenKey = this.#storage.listenKey();
-    this.#keepaliveDue = this.#storage.keepaliveDue();
-    if (this.#listenKey === null || this.#scope === null) return;
-    // Restarted (deploy, eviction) while listening: the upstream is rebuilt, and relays hear of the gap.
-    this.#announce("reconnecting");
-    this.#poolOrNull()?.restore([this.#listenKey], 0, Date.now());
-    this.#schedule();
+    if (this.#scope === null) return;
+    const now = Date.now();
+    const actions = this.#key.restored();
+    if (actions.length === 0) return;
+    this.#run(actions, now);
+    this.#schedule(now);
   }
 
   /** POST: the client's relay key (its live one, extended, or a new one); starts listening if needed. */
@@ -77,17 +82,14 @@ export class UserStream extends DurableObject<GatewayEnv> {
       const failed = await this.#ensureListening();
       if (failed !== null) return failed;
       const now = Date.now();
-      const mac = await relayKeyMac(this.#clients());
-      let key = this.#storage.keyOf(client, now)?.key ?? null;
-      if (key !== null && (await relayKeyScope(mac, key, [scope.account]))?.market !== scope.market) {
-        // Minted under an earlier GATEWAY_CLIENTS: the gateway no longer accepts it, so it ends here too.
-        this.#storage.revoke(key);
-        this.#end(key, now, "listen key no longer valid");
-        key = null;
-      }
-      key ??= await mintRelayKey(mac, scope);
-      this.#storage.put({ key, client, expiresAt: now + options.relayKeyValidityMs });
-      this.#schedule();
+      const key = await this.#relayKeys.issue(
+        scope,
+        client,
+        options.relayKeyValidityMs,
+        this.#clients(),
+        now,
+      );
+      this.#schedule(now);
       return { kind: "ok", listenKey: key };
     });
   }
@@ -98,23 +100,17 @@ export class UserStream extends DurableObject<GatewayEnv> {
     const options = this.#userOptions();
     if (options === null) return misconfigured();
     const now = Date.now();
-    const row = key === null ? this.#storage.keyOf(client, now) : this.#storage.find(key, now);
-    if (row === null || row.client !== client) return { kind: "missing" };
-    this.#storage.put({ ...row, expiresAt: now + options.relayKeyValidityMs });
-    this.#schedule();
-    return { kind: "ok", listenKey: row.key };
+    const extended = this.#relayKeys.extend(client, key, options.relayKeyValidityMs, now);
+    if (extended === null) return { kind: "missing" };
+    this.#schedule(now);
+    return { kind: "ok", listenKey: extended };
   }
 
   /** DELETE: revokes the client's key (the one named, or its live one); its sockets get listenKeyExpired. */
   close(scope: RelayKeyScope, client: string, key: string | null): ListenKeyReply {
     this.#adoptScope(scope);
     const now = Date.now();
-    const row = key === null ? this.#storage.keyOf(client, now) : this.#storage.find(key, now);
-    if (row !== null && row.client === client) {
-      this.#storage.revoke(row.key);
-      this.#end(row.key, now, "listen key revoked");
-      this.#stopIfUnused(now);
-    }
+    if (this.#relayKeys.revoke(client, key, now)) this.#stopIfUnused(now);
     return { kind: "ok", listenKey: null };
   }
 
@@ -126,11 +122,11 @@ export class UserStream extends DurableObject<GatewayEnv> {
   /** A relay's socket for one relay key (the relay checked who may connect; this checks the key is alive). */
   override async fetch(request: Request): Promise<Response> {
     const key = request.headers.get("X-Relay-Key") ?? "";
-    if (this.#storage.find(key, Date.now()) === null)
-      return new Response("listen key not alive", { status: 410 });
+    const now = Date.now();
+    if (this.#storage.find(key, now) === null) return new Response("listen key not alive", { status: 410 });
     const pair = new WebSocketPair();
-    this.ctx.acceptWebSocket(pair[1], [`key:${key}`]);
-    if (this.#gap) sendQuietly(pair[1], userNotice("reconnecting", Date.now()));
+    this.#feeds.accept(pair[1], key);
+    if (this.#key.inGap) sendQuietly(pair[1], userNotice("reconnecting", now));
     return new Response(null, { status: 101, webSocket: pair[0] });
   }
 
@@ -146,31 +142,18 @@ export class UserStream extends DurableObject<GatewayEnv> {
   override async alarm(): Promise<void> {
     this.#alarm.fired();
     const now = Date.now();
-    for (const row of this.#storage.takeExpired(now)) this.#end(row.key, now, "listen key expired");
-    await this.#endUnauthorized(now);
+    this.#relayKeys.expire(now);
+    if (this.#scope !== null) await this.#relayKeys.endUnauthorized(this.#scope, this.#clients(), now);
     if (this.#stopIfUnused(now)) return;
     this.#pool?.tick(now);
-    if (this.#keepaliveDue !== null && this.#keepaliveDue <= now) {
+    if (this.#key.isKeepaliveDue(now)) {
       await this.#serial(async () => {
-        if (this.#listenKey !== null) return this.#keepalive();
+        if (this.#key.listenKey !== null) return this.#keepalive();
         // A replacement failed earlier: try again to get a key.
-        if ((await this.#ensureListening()) !== null) this.#retryLater();
+        if ((await this.#ensureListening()) !== null) this.#step((now) => this.#key.retryLater(now));
       });
     }
-    this.#schedule();
-  }
-
-  /**
-   * Ends keys whose holder left GATEWAY_CLIENTS, lost the stream scope or moved account, and keys minted under
-   * an earlier GATEWAY_CLIENTS (the gateway refuses those already): open feeds do not outlive the access.
-   */
-  async #endUnauthorized(now: number): Promise<void> {
-    const scope = this.#scope;
-    if (scope === null) return;
-    for (const key of await unauthorizedKeys(this.#storage.alive(now), scope, this.#clients())) {
-      this.#storage.revoke(key);
-      this.#end(key, now, "listen key no longer authorized");
-    }
+    this.#schedule(Date.now());
   }
 
   #adoptScope(scope: RelayKeyScope): void {
@@ -187,86 +170,44 @@ export class UserStream extends DurableObject<GatewayEnv> {
 
   /** Gets Binance's listen key if there is none yet; the failure to pass on, or null. */
   async #ensureListening(): Promise<ListenKeyReply | null> {
-    if (this.#listenKey !== null) return null;
+    if (this.#key.listenKey !== null) return null;
     const reply = await this.#binance()?.create();
     if (reply === undefined) return misconfigured();
     if (reply.kind !== "ok" || reply.listenKey === null)
       return reply.kind === "failed" ? reply : unexpected();
-    this.#adopt(reply.listenKey);
+    const { listenKey } = reply;
+    this.#step((now) => this.#key.created(listenKey, now));
     return null;
   }
 
-  /** Starts listening on a (new) Binance key, replacing the old one upstream. */
-  #adopt(listenKey: string): void {
-    const old = this.#listenKey;
-    const options = this.#userOptions();
-    this.#listenKey = listenKey;
-    this.#storage.setListenKey(listenKey);
-    this.#keepaliveDue = Date.now() + (options?.keepaliveMs ?? 1_800_000);
-    this.#storage.setKeepaliveDue(this.#keepaliveDue);
-    this.#keepaliveFailures = 0;
-    const pool = this.#poolOrNull();
-    if (old !== null && old !== listenKey) pool?.remove(old, Date.now());
-    // After an announced gap the new connection must be reported back ("reconnected"): restore does that.
-    if (this.#gap) pool?.restore([listenKey], 0, Date.now());
-    else pool?.add(listenKey);
-  }
-
   async #keepalive(): Promise<void> {
-    const listenKey = this.#listenKey;
+    const listenKey = this.#key.listenKey;
     if (listenKey === null) return;
     const reply = await this.#binance()?.keepAlive(listenKey);
-    if (reply?.kind === "ok") {
-      this.#keepaliveFailures = 0;
-      this.#replacements = 0;
-      this.#keepaliveDue = Date.now() + (this.#userOptions()?.keepaliveMs ?? 1_800_000);
-      this.#storage.setKeepaliveDue(this.#keepaliveDue);
-      return;
-    }
-    if (reply?.kind === "missing") return this.#replace("keepalive answered -1125");
-    // Binance did not answer (or refused for now): the key stays valid for up to an hour, so try again soon.
-    this.#keepaliveFailures++;
-    this.#keepaliveDue =
-      Date.now() + Math.min(KEEPALIVE_RETRY_MS * this.#keepaliveFailures, 5 * KEEPALIVE_RETRY_MS);
-    this.#storage.setKeepaliveDue(this.#keepaliveDue);
-    this.#log.log("warn", "listen key keepalive failed", {
-      ...this.#logFields(),
-      status: reply?.kind === "failed" ? reply.status : 0,
-    });
+    const now = Date.now();
+    const outcome = this.#key.keptAlive(
+      reply?.kind ?? "failed",
+      reply?.kind === "failed" ? reply.status : 0,
+      now,
+    );
+    if (outcome === "replace") return this.#replace("keepalive answered -1125");
+    this.#run(outcome, now);
+  }
+
+  /** Replaces Binance's key if it is still the one in use when its turn comes. */
+  #replaceIfCurrent(listenKey: string, why: string): void {
+    void this.#serial(() => (this.#key.listenKey === listenKey ? this.#replace(why) : Promise.resolve()));
   }
 
   /** Binance's key is gone (expired, -1125, refused): relays hear of the gap, and a new key is made. */
   async #replace(why: string): Promise<void> {
-    this.#log.log("warn", "listen key replaced", { ...this.#logFields(), why });
-    this.#announce("reconnecting");
-    this.#replacements++;
-    const old = this.#listenKey;
-    if (this.#replacements > 1) {
-      // Replaced moments ago and still failing: wait before asking Binance again.
-      if (old !== null) this.#pool?.remove(old, Date.now());
-      this.#listenKey = null;
-      this.#storage.setListenKey(null);
-      this.#retryLater(Math.min(REPLACE_BACKOFF_MS * 2 ** (this.#replacements - 2), KEEPALIVE_RETRY_MS * 5));
-      return;
-    }
+    const now = Date.now();
+    const { actions, next } = this.#key.replacing(why, now);
+    this.#run(actions, now);
+    if (next === "wait") return;
     const reply = await this.#binance()?.create();
-    if (reply?.kind === "ok" && reply.listenKey !== null) {
-      if (old !== null) this.#pool?.remove(old, Date.now());
-      this.#listenKey = null;
-      this.#adopt(reply.listenKey);
-      return;
-    }
-    // Try again on the alarm; meanwhile there is no key to listen on.
-    if (old !== null) this.#pool?.remove(old, Date.now());
-    this.#listenKey = null;
-    this.#storage.setListenKey(null);
-    this.#retryLater();
-  }
-
-  #retryLater(delayMs = KEEPALIVE_RETRY_MS): void {
-    this.#keepaliveDue = Date.now() + delayMs;
-    this.#storage.setKeepaliveDue(this.#keepaliveDue);
-    this.#schedule();
+    const listenKey = reply?.kind === "ok" ? reply.listenKey : null;
+    this.#step((now) => this.#key.replaced(listenKey, now));
   }
 
   /**
@@ -277,102 +218,94 @@ export class UserStream extends DurableObject<GatewayEnv> {
   #stopIfUnused(now: number): boolean {
     if (this.#storage.alive(now).length > 0) return false;
     void this.#serial(async () => {
-      if (this.#storage.alive(Date.now()).length > 0) return;
-      const listenKey = this.#listenKey;
-      this.#pool?.closeAll();
-      this.#listenKey = null;
-      this.#keepaliveDue = null;
-      this.#replacements = 0;
-      this.#storage.setListenKey(null);
-      if (listenKey === null) return;
-      this.#log.log("info", "listen key closed", this.#logFields());
-      await this.#binance()?.close(listenKey);
+      const at = Date.now();
+      if (this.#storage.alive(at).length > 0) return;
+      const { actions, close } = this.#key.stop();
+      this.#run(actions, at);
+      if (close !== null) await this.#binance()?.close(close);
     });
     return true;
   }
 
-  /** Tells the relays holding a relay key that it ended, and closes their sockets. */
-  #end(key: string, now: number, why: string): void {
-    const frame = combinedFrame(key, listenKeyExpiredEvent(key, now));
-    for (const ws of this.ctx.getWebSockets(`key:${key}`)) {
-      try {
-        ws.send(frame);
-        ws.close(KEY_ENDED, why);
-      } catch {
-        // Already closing.
+  /** An event from Binance: handled if it is about the key itself, else sent to every live relay key. */
+  #forward(stream: string, text: string): void {
+    if (stream !== this.#key.listenKey) return;
+    const payload = payloadOf(text, stream);
+    if (eventTypeOf(payload) === "listenKeyExpired") {
+      this.#replaceIfCurrent(stream, "listenKeyExpired");
+      return;
+    }
+    this.#key.eventArrived();
+    for (const row of this.#storage.alive(Date.now()))
+      this.#feeds.send(row.key, combinedFrame(row.key, payload));
+  }
+
+  /** Asks the listen key's lifecycle, at the time it is now, and carries out its answer. */
+  #step(decide: (now: number) => readonly LifecycleAction[]): void {
+    const now = Date.now();
+    this.#run(decide(now), now);
+  }
+
+  /** Carries out what the listen key's lifecycle decided. */
+  #run(actions: readonly LifecycleAction[], now: number): void {
+    for (const action of actions) {
+      switch (action.kind) {
+        case "save-key":
+          this.#storage.setListenKey(action.listenKey);
+          break;
+        case "save-due":
+          this.#storage.setKeepaliveDue(action.at);
+          break;
+        case "unlisten":
+          this.#pool?.remove(action.listenKey, now);
+          break;
+        case "listen": {
+          const pool = this.#poolOrNull();
+          if (action.resumed) pool?.restore([action.listenKey], 0, now);
+          else pool?.add(action.listenKey);
+          break;
+        }
+        case "announce":
+          this.#feeds.broadcast(userNotice(action.notice, now));
+          break;
+        case "stop":
+          this.#pool?.closeAll();
+          break;
+        case "schedule":
+          this.#schedule(now);
+          break;
+        case "log":
+          this.#log.log(action.level, action.msg, { ...this.#logFields(), ...action.fields });
+          break;
       }
     }
   }
 
-  /** An event from Binance: handled if it is about the key itself, else sent to every live relay key. */
-  #forward(stream: string, text: string): void {
-    if (stream !== this.#listenKey) return;
-    const payload = payloadOf(text, stream);
-    if (eventTypeOf(payload) === "listenKeyExpired") {
-      void this.#serial(() =>
-        this.#listenKey === stream ? this.#replace("listenKeyExpired") : Promise.resolve(),
-      );
-      return;
-    }
-    this.#replacements = 0;
-    for (const row of this.#storage.alive(Date.now())) {
-      const frame = combinedFrame(row.key, payload);
-      for (const ws of this.ctx.getWebSockets(`key:${row.key}`)) sendQuietly(ws, frame);
-    }
-  }
-
-  #announce(notice: string): void {
-    if (notice === "reconnecting") this.#gap = true;
-    if (notice === "reconnected") this.#gap = false;
-    this.#broadcast(userNotice(notice, Date.now()));
-  }
-
-  #broadcast(frame: string): void {
-    for (const ws of this.ctx.getWebSockets()) sendQuietly(ws, frame);
-  }
-
-  #schedule(): void {
-    const now = Date.now();
-    const times = [
-      this.#keepaliveDue ?? Number.POSITIVE_INFINITY,
-      this.#storage.alive(now)[0]?.expiresAt ?? Number.POSITIVE_INFINITY,
-    ];
-    if (this.#pool !== null && this.#pool.connections.length > 0)
-      times.push(now + (relayOptionsOrNull(this.env)?.heartbeatMs ?? 30_000));
-    const retryAt = this.#pool?.nextRetryAt();
-    if (retryAt !== undefined && retryAt !== null) times.push(retryAt);
-    const next = Math.min(...times);
-    if (Number.isFinite(next)) this.#alarm.wakeBy(next);
+  #schedule(now: number): void {
+    const pool = this.#pool;
+    const next = nextUserWake({
+      keepaliveDue: this.#key.keepaliveDue,
+      firstKeyExpiresAt: this.#storage.alive(now)[0]?.expiresAt ?? null,
+      heartbeatAt:
+        pool !== null && pool.connections.length > 0
+          ? now + (relayOptionsOrNull(this.env)?.heartbeatMs ?? 30_000)
+          : null,
+      retryAt: pool?.nextRetryAt() ?? null,
+    });
+    if (next !== null) this.#alarm.wakeBy(next);
   }
 
   #poolOrNull(): UpstreamPool | null {
-    if (this.#pool !== null) return this.#pool;
     const scope = this.#scope;
     const options = relayOptionsOrNull(this.env);
-    if (scope === null || options === null) return null;
-    const path = scope.market === "um" ? "/private/stream" : "/stream";
-    this.#pool = new UpstreamPool(
-      scope.market,
-      options,
-      {
-        forward: (stream, text) => this.#forward(stream, text),
-        notify: (notice) => this.#announce(notice),
-        refused: (stream) => {
-          void this.#serial(() =>
-            this.#listenKey === stream ? this.#replace("subscription refused") : Promise.resolve(),
-          );
-        },
-        wake: (at) => this.#alarm.wakeBy(at),
-        backoff: () => undefined,
-        // The pool names streams in its logs: here a stream is Binance's listen key, which is never logged.
-        log: (level, msg, fields) => {
-          const { stream: _stream, ...rest } = fields;
-          this.#log.log(level, msg, { ...this.#logFields(), ...rest });
-        },
-      },
-      // User data comes in flurries (an order's fills, then nothing for hours): never judged a stall.
-      { pathOf: () => path, noticeStalls: false },
-    );
+    if (this.#pool !== null || scope === null || options === null) return this.#pool;
+    this.#pool = userUpstream(scope, options, {
+      forward: (stream, text) => this.#forward(stream, text),
+      notify: (notice) => this.#step(() => this.#key.announce(notice)),
+      refused: (listenKey) => this.#replaceIfCurrent(listenKey, "subscription refused"),
+      wake: (at) => this.#alarm.wakeBy(at),
+      log: (level, msg, fields) => this.#log.log(level, msg, { ...this.#logFields(), ...fields }),
+    });
     return this.#pool;
   }
 
