@@ -13,22 +13,18 @@ import { looksLikeListenKey } from "../../shared/auth/relay-key.ts";
 import type { Market } from "../../shared/catalog/types.ts";
 import { errorMessage, parseClientMessage, resultMessage } from "../../shared/streams/client-protocol.ts";
 import { ADMISSION_HEADER, decodeAdmission } from "../../shared/streams/relay-connect.ts";
+import { invalidStreams, splitKeys } from "../../shared/streams/stream-check.ts";
 import { PUBLIC_SHARE, shareOf } from "../../shared/streams/stream-shares.ts";
 import type { GatewayEnv } from "../env.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { AlarmClock } from "./alarm-clock.ts";
+import { attachmentOf } from "./client-attachment.ts";
 import { type RelayOptions, readRelayOptions } from "./config.ts";
-import {
-  type ClientAttachment,
-  type RelayClient,
-  RelayClients,
-  send,
-  shareOfClient,
-} from "./relay-clients.ts";
+import { type ClientAttachment, type RelayClient, RelayClients, shareOfClient } from "./relay-clients.ts";
 import { RelayStorage } from "./relay-storage.ts";
 import { answerClose } from "./socket-close.ts";
+import { sendQuietly } from "./socket-send.ts";
 import { StreamAllowance } from "./stream-allowance.ts";
-import { invalidStreams } from "./stream-check.ts";
 import { UpstreamPool } from "./upstream-pool.ts";
 import { UserFeeds } from "./user-feeds.ts";
 
@@ -66,7 +62,7 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     if (pool === null) return;
     const sockets = new Set<string>();
     for (const ws of this.ctx.getWebSockets()) {
-      const attachment = this.#attachmentOf(ws);
+      const attachment = attachmentOf(ws, this.#storage);
       if (attachment === null) {
         ws.close(1012, "relay restarted");
         continue;
@@ -97,29 +93,6 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     this.#wake();
   }
 
-  /**
-   * A socket's attachment. Sockets accepted by an earlier version kept their subscriptions in the attachment
-   * itself; they are moved to SQLite here.
-   */
-  #attachmentOf(ws: WebSocket): ClientAttachment | null {
-    const raw = ws.deserializeAttachment() as Partial<ClientAttachment> & { streams?: unknown };
-    if (raw === null || typeof raw !== "object" || typeof raw.client !== "string") return null;
-    if (typeof raw.id === "string") return raw as ClientAttachment;
-    if (!Array.isArray(raw.streams)) return null;
-    const attachment: ClientAttachment = {
-      id: crypto.randomUUID(),
-      client: raw.client,
-      combined: raw.combined === true,
-      relayEvents: raw.relayEvents === true,
-    };
-    this.#storage.add(
-      attachment.id,
-      raw.streams.filter((s): s is string => typeof s === "string"),
-    );
-    ws.serializeAttachment(attachment);
-    return attachment;
-  }
-
   override async fetch(request: Request): Promise<Response> {
     const admission = decodeAdmission(request.headers.get(ADMISSION_HEADER));
     if (admission === null) return new Response("relay: not admitted by the gateway", { status: 400 });
@@ -146,8 +119,7 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     if (this.#clients.overBacklog(share, () => new Set(this.ctx.getWebSockets())))
       return refuse(429, `this caller's sockets leave over ${options.maxCallerBacklogBytes} bytes unread`);
     const bad =
-      tooMany(streams.length, options.maxStreamsPerClient) ??
-      invalidStreams(market, marketStreams, options.maxStreamsPerClient) ??
+      invalidStreams(market, { count: streams.length, marketStreams }, options.maxStreamsPerClient) ??
       this.#upstreamRoom(marketStreams, options);
     if (bad !== null) return refuse(400, bad);
     const refusal = unlisted ?? this.#allowance?.share(share, marketStreams);
@@ -189,7 +161,7 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     // A reply counts against the backlog too: a client that asks and never reads is no cheaper than a slow one.
     const next = previous.then(async () => {
       const reply = await this.#reply(client, message, meter === "over", options);
-      send(client, reply);
+      sendQuietly(client.ws, reply);
       this.#clients.watch(client, reply.length);
       // An UNSUBSCRIBE of its last key leaves a key-only socket no credential: it is closed as on revocation.
       this.#closeIfKeyless(client, "no listen key held");
@@ -233,8 +205,7 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
         const [, marketStreams] = splitKeys(fresh);
         const capacity = options.maxStreamsPerClient - client.streams.length;
         const bad =
-          tooMany(fresh.length, capacity) ??
-          invalidStreams(this.#market ?? "um", marketStreams, capacity) ??
+          invalidStreams(this.#market ?? "um", { count: fresh.length, marketStreams }, capacity) ??
           unlisted?.msg ??
           this.#allowance?.share(shareOfClient(client.state), marketStreams)?.msg ??
           this.#upstreamRoom(marketStreams, options);
@@ -393,7 +364,8 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
   #onRefused(stream: string, reason: string): void {
     this.#storage.removeStreams([stream]);
     const msg = `Invalid request: stream ${stream} refused by Binance (${reason})`;
-    for (const client of this.#clients.drop(stream)) send(client, errorMessage({ code: 2, msg, id: "null" }));
+    for (const client of this.#clients.drop(stream))
+      sendQuietly(client.ws, errorMessage({ code: 2, msg, id: "null" }));
   }
 
   #subscribeUpstream(added: readonly string[]): void {
@@ -413,20 +385,6 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     const now = Date.now();
     for (const stream of streams) this.#pool?.remove(stream, now);
   }
-}
-
-/** Relay listen keys (served by the user feeds) apart from market streams (served upstream). */
-function splitKeys(streams: readonly string[]): [keys: string[], marketStreams: string[]] {
-  const keys: string[] = [];
-  const marketStreams: string[] = [];
-  for (const stream of streams) (looksLikeListenKey(stream) ? keys : marketStreams).push(stream);
-  return [keys, marketStreams];
-}
-
-function tooMany(count: number, capacity: number): string | null {
-  return count > capacity
-    ? `too many streams: at most ${Math.max(capacity, 0)} more on this connection`
-    : null;
 }
 
 function refuse(status: number, msg: string): Response {

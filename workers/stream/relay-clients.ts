@@ -11,6 +11,7 @@ import { CallerMeter } from "../../shared/streams/caller-meter.ts";
 import { payloadOf } from "../../shared/streams/frames.ts";
 import { PUBLIC_SHARE, ShareLedger } from "../../shared/streams/stream-shares.ts";
 import { eventTypeOf } from "../../shared/streams/user-data.ts";
+import { sendQuietly } from "./socket-send.ts";
 
 export interface ClientAttachment {
   /** Names the socket's rows in the subscription store. */
@@ -216,10 +217,10 @@ export class RelayClients {
       }
       // What it held before this frame is how far behind it is; what it holds after, how much it costs now.
       const before = backlogOf(client.ws);
-      if (client.state.combined) send(client, text);
+      if (client.state.combined) sendQuietly(client.ws, text);
       else {
         raw ??= payloadOf(text, stream);
-        send(client, raw);
+        sendQuietly(client.ws, raw);
       }
       const share = shareOfClient(client.state);
       if (backlogOf(client.ws) > this.#bounds.perClient) {
@@ -270,7 +271,8 @@ export class RelayClients {
     for (const client of this.#byWs.values()) {
       if (!client.state.relayEvents) continue;
       const theirs = client.streams.filter((stream) => affected.has(stream));
-      if (theirs.length > 0) send(client, JSON.stringify({ relay: notice, streams: theirs, time: now }));
+      if (theirs.length > 0)
+        sendQuietly(client.ws, JSON.stringify({ relay: notice, streams: theirs, time: now }));
     }
   }
 
@@ -329,12 +331,4 @@ function lagOf(bytes: number): number {
 function backlogOf(ws: WebSocket): number {
   const bytes: unknown = ws.bufferedAmount;
   return typeof bytes === "number" ? bytes : 0;
-}
-
-export function send(client: RelayClient, text: string): void {
-  try {
-    client.ws.send(text);
-  } catch {
-    // The socket is closing; its close event removes the client.
-  }
 }
