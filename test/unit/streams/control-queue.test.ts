@@ -11,6 +11,15 @@ function drain(queue: ControlQueue): Sent[] {
 }
 
 const ok = { ok: true, error: null, streams: null };
+
+/** A queue whose server holds these streams (subscribed in one message, id 1, acknowledged at 0). */
+function holding(...streams: string[]): ControlQueue {
+  const queue = new ControlQueue();
+  for (const stream of streams) queue.add(stream, 0);
+  drain(queue);
+  queue.reply("1", ok, 0);
+  return queue;
+}
 const refusedWith = (error: string) => ({ ok: false, error, streams: null });
 
 describe("control queue: batching", () => {
@@ -44,11 +53,7 @@ describe("control queue: batching", () => {
   });
 
   it("counts unsubscribes queued or unanswered as streams the server may still hold", () => {
-    const queue = new ControlQueue();
-    queue.add("a", 0);
-    queue.add("b", 0);
-    drain(queue);
-    queue.reply("1", ok, 0);
+    const queue = holding("a", "b");
     queue.remove("a");
     queue.remove("b");
     expect(queue.pendingRemovals).toBe(2);
@@ -59,10 +64,7 @@ describe("control queue: batching", () => {
   });
 
   it("sends the probe first, and never two unsubscribes running while a subscribe waits", () => {
-    const queue = new ControlQueue();
-    for (const stream of ["a", "b", "c"]) queue.add(stream, 0);
-    drain(queue);
-    queue.reply("1", ok, 0);
+    const queue = holding(...["a", "b", "c"]);
     queue.remove("a");
     expect(queue.next()).toContain("UNSUBSCRIBE");
     queue.remove("b");
@@ -108,11 +110,7 @@ describe("control queue: acknowledgements and readiness", () => {
   });
 
   it("subscribes again what a probe finds missing, and reports it acknowledged again (with a gap)", () => {
-    const queue = new ControlQueue();
-    queue.add("a", 0);
-    queue.add("b", 0);
-    drain(queue);
-    queue.reply("1", ok, 0);
+    const queue = holding("a", "b");
     queue.takeReady(true);
     queue.probe(100);
     drain(queue);
@@ -164,10 +162,7 @@ describe("control queue: refused batches", () => {
   });
 
   it("reports a refused probe (the connection is replaced) and lets a refused unsubscribe be", () => {
-    const queue = new ControlQueue();
-    queue.add("a", 0);
-    drain(queue);
-    queue.reply("1", ok, 0);
+    const queue = holding("a");
     queue.remove("a");
     queue.probe(10);
     drain(queue);

@@ -93,7 +93,13 @@ function harness(options: Partial<LanesOptions> = {}) {
       action.kind === "notify" ? [`${action.notice} ${action.streams.join(",")}`] : [],
     );
   const live = () => links.filter((link) => link.state !== "closed");
-  return { lanes, links, actions, forwarded, run, accept, drop, kinds, notices, live };
+  /** The nth connection made (from 0); the test fails if there is none. */
+  const made = (n: number): FakeLink => {
+    const link = links[n];
+    if (link === undefined) throw new Error(`no connection #${n + 1} was made`);
+    return link;
+  };
+  return { lanes, links, actions, forwarded, run, accept, drop, kinds, notices, live, made };
 }
 
 /** A steady stream on record: 30 frames a second apart, the last at `last`. */
@@ -151,8 +157,7 @@ describe("upstream lanes: renewal make-before-break", () => {
   it("opens a renewal for a connection past maxConnectionMs and closes the old one only once the new is ready", () => {
     const h = harness();
     h.run(h.lanes.add("a@aggTrade", 0), 0);
-    const [first, second] = h.links;
-    if (first === undefined || second === undefined) throw new Error("two lanes");
+    const [first, second] = [h.made(0), h.made(1)];
     h.accept(first, 0);
     h.accept(second, 0);
     h.run(h.lanes.tick(59_999), 59_999);
@@ -160,8 +165,7 @@ describe("upstream lanes: renewal make-before-break", () => {
     h.run(h.lanes.tick(60_000), 60_000);
     expect(h.links).toHaveLength(4);
     expect(first.state).toBe("open");
-    const renewal = h.links[2];
-    if (renewal === undefined) throw new Error("a renewal");
+    const renewal = h.made(2);
     h.accept(renewal, 60_100);
     // Nothing flows, so the renewal is lined up at once: the old connection goes.
     expect(first.closedWith).toBe("renewed");
@@ -173,12 +177,10 @@ describe("upstream lanes: renewal make-before-break", () => {
   it("backs a failed renewal off, keeping the current connection", () => {
     const h = harness({ redundancy: 1 });
     h.run(h.lanes.add("a@aggTrade", 0), 0);
-    const [first] = h.links;
-    if (first === undefined) throw new Error("a lane");
+    const first = h.made(0);
     h.accept(first, 0);
     h.run(h.lanes.tick(60_000), 60_000);
-    const renewal = h.links[1];
-    if (renewal === undefined) throw new Error("a renewal");
+    const renewal = h.made(1);
     h.drop(renewal, 60_500);
     // random() = 0: the first back-off is half of 250 ms.
     expect(h.kinds("wake")).toContainEqual({ kind: "wake", at: 60_625 });
@@ -216,8 +218,7 @@ describe("upstream lanes: replacing unhealthy connections", () => {
   it("replaces a connection that leaves a probe unanswered, even while the other lane is not ready", () => {
     const h = harness({ probeMs: 1000 });
     h.run(h.lanes.add("a@aggTrade", 0), 0);
-    const [first] = h.links;
-    if (first === undefined) throw new Error("a lane");
+    const first = h.made(0);
     h.accept(first, 0);
     h.run(h.lanes.tick(1000), 1000);
     expect(h.kinds("probe")).toEqual([{ kind: "probe", link: first, at: 1000 }]);
@@ -228,8 +229,7 @@ describe("upstream lanes: replacing unhealthy connections", () => {
   it("replaces a silent connection only while every other lane is ready", () => {
     const h = harness({ noticeStalls: false });
     h.run(h.lanes.add("a@aggTrade", 0), 0);
-    const [first, second] = h.links;
-    if (first === undefined || second === undefined) throw new Error("two lanes");
+    const [first, second] = [h.made(0), h.made(1)];
     h.accept(first, 0);
     steady(first, 1000);
     h.run(h.lanes.tick(61_000), 61_000);
@@ -244,22 +244,19 @@ describe("upstream lanes: dropped connections", () => {
   it("tells clients a stream lost its last connection, reconnects with back-off, and tells them it is back", () => {
     const h = harness({ redundancy: 1 });
     h.run(h.lanes.add("a@aggTrade", 0), 0);
-    const [first] = h.links;
-    if (first === undefined) throw new Error("a lane");
+    const first = h.made(0);
     h.accept(first, 0);
     h.drop(first, 1000);
     expect(h.notices()).toEqual(["reconnecting a@aggTrade"]);
     expect(h.kinds("backoff")).toEqual([{ kind: "backoff", failures: 1 }]);
     expect(h.lanes.nextRetryAt()).toBe(1125);
     h.run(h.lanes.tick(1125), 1125);
-    const second = h.links[1];
-    if (second === undefined) throw new Error("a reconnect");
+    const second = h.made(1);
     h.drop(second, 1200);
     // The second failure waits twice as long.
     expect(h.lanes.nextRetryAt()).toBe(1450);
     h.run(h.lanes.tick(1450), 1450);
-    const third = h.links[2];
-    if (third === undefined) throw new Error("a reconnect");
+    const third = h.made(2);
     h.accept(third, 1500);
     expect(h.notices()).toEqual(["reconnecting a@aggTrade", "reconnected a@aggTrade"]);
     expect(h.kinds("backoff").at(-1)).toEqual({ kind: "backoff", failures: 0 });
@@ -269,8 +266,7 @@ describe("upstream lanes: dropped connections", () => {
     const h = harness();
     h.run(h.lanes.add("a@aggTrade", 0), 0);
     for (const link of h.links) h.accept(link, 0);
-    const [first] = h.links;
-    if (first === undefined) throw new Error("a lane");
+    const first = h.made(0);
     h.drop(first, 1000);
     expect(h.notices()).toEqual([]);
   });
@@ -282,8 +278,7 @@ describe("upstream lanes: dropped connections", () => {
     expect(h.lanes.isLost("a@aggTrade")).toBe(true);
     expect(h.kinds("wake")).toEqual([{ kind: "wake", at: 500 }]);
     h.run(h.lanes.tick(500), 500);
-    const [link] = h.links;
-    if (link === undefined) throw new Error("a connection");
+    const link = h.made(0);
     h.accept(link, 600);
     expect(h.notices()).toEqual(["reconnected a@aggTrade"]);
   });
@@ -316,8 +311,7 @@ describe("upstream lanes: idle close and refusals", () => {
   it("gives up a stream Binance refuses: unsubscribed from the other lanes, and reported", () => {
     const h = harness();
     h.run(h.lanes.add("a@aggTrade", 0), 0);
-    const [first, second] = h.links;
-    if (first === undefined || second === undefined) throw new Error("two lanes");
+    const [first, second] = [h.made(0), h.made(1)];
     first.wanted.delete("a@aggTrade");
     h.run(h.lanes.refused("a@aggTrade", "Invalid request", 100), 100);
     expect(h.lanes.has("a@aggTrade")).toBe(false);
@@ -331,8 +325,7 @@ describe("upstream lanes: idle close and refusals", () => {
     const h = harness();
     h.run(h.lanes.add("a@aggTrade", 0), 0);
     for (const link of h.links) h.accept(link, 0);
-    const [first, second] = h.links;
-    if (first === undefined || second === undefined) throw new Error("two lanes");
+    const [first, second] = [h.made(0), h.made(1)];
     h.run(h.lanes.frame(first, "a@aggTrade", "one", 10), 10);
     h.run(h.lanes.frame(second, "a@aggTrade", "one", 12), 12);
     h.run(h.lanes.frame(second, "a@aggTrade", "two", 14), 14);
