@@ -22,11 +22,10 @@ import { attachmentOf } from "./client-attachment.ts";
 import { type RelayOptions, readRelayOptions } from "./config.ts";
 import { type ClientAttachment, type RelayClient, RelayClients, shareOfClient } from "./relay-clients.ts";
 import { RelayStorage } from "./relay-storage.ts";
+import { RelayUpstream } from "./relay-upstream.ts";
 import { answerClose } from "./socket-close.ts";
 import { sendQuietly } from "./socket-send.ts";
 import { StreamAllowance } from "./stream-allowance.ts";
-import { UpstreamPool } from "./upstream-pool.ts";
-import { UserFeeds } from "./user-feeds.ts";
 
 /** The tag every anonymous socket of a public relay carries besides its address's (sockets take up to 10 tags). */
 const PUBLIC_TAG = "public";
@@ -37,8 +36,7 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
   readonly #clients: RelayClients;
   #market: Market | null = null;
   #options: RelayOptions | null = null;
-  #pool: UpstreamPool | null = null;
-  #feeds: UserFeeds | null = null;
+  #upstream: RelayUpstream | null = null;
   #allowance: StreamAllowance | null = null;
   readonly #chains = new WeakMap<WebSocket, Promise<void>>();
   readonly #alarm: AlarmClock;
@@ -58,8 +56,8 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     await this.#alarm.load();
     const market = this.#storage.market();
     if (market === null) return;
-    const pool = this.#ensurePool(market);
-    if (pool === null) return;
+    const upstream = this.#ensureUpstream(market);
+    if (upstream === null) return;
     const sockets = new Set<string>();
     for (const ws of this.ctx.getWebSockets()) {
       const attachment = attachmentOf(ws, this.#storage);
@@ -71,35 +69,16 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
       this.#clients.restore(ws, attachment);
     }
     this.#storage.keepSockets(sockets);
-    const [keys, wanted] = splitKeys(this.#clients.streams());
-    for (const key of keys) void this.#feeds?.open(key, true);
-    if (keys.length > 0) this.#wake();
-    const wantedSet = new Set(wanted);
-    this.#storage.removeStreams(this.#storage.streams().filter((stream) => !wantedSet.has(stream)));
-    if (wanted.length === 0) return;
-    // Clients already told about an outage that was on when the object stopped are not told again.
-    const told = this.#storage.lostStreams();
-    const untold = wanted.filter((stream) => !told.has(stream));
-    const failures = this.#storage.failures();
-    this.#log.log("warn", "relay restored", {
-      market,
-      clients: this.#clients.size,
-      streams: wanted.length,
-      failures,
-    });
-    this.#clients.notify("reconnecting", untold, Date.now());
-    this.#storage.setLost(untold, true);
-    pool.restore(wanted, failures, Date.now());
-    this.#wake();
+    upstream.restore(this.#clients.streams(), this.#clients.size, Date.now());
   }
 
   override async fetch(request: Request): Promise<Response> {
     const admission = decodeAdmission(request.headers.get(ADMISSION_HEADER));
     if (admission === null) return new Response("relay: not admitted by the gateway", { status: 400 });
     const market = admission.market;
-    const pool = this.#ensurePool(market);
+    const upstream = this.#ensureUpstream(market);
     const options = this.#options;
-    if (pool === null || options === null)
+    if (upstream === null || options === null)
       return refuse(500, "relay misconfigured: check the BINANCE_*_WS_URL and RELAY_* vars");
     const streams = [...new Set(admission.streams)];
     const [keys, marketStreams] = splitKeys(streams);
@@ -120,7 +99,7 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
       return refuse(429, `this caller's sockets leave over ${options.maxCallerBacklogBytes} bytes unread`);
     const bad =
       invalidStreams(market, { count: streams.length, marketStreams }, options.maxStreamsPerClient) ??
-      this.#upstreamRoom(marketStreams, options);
+      upstream.roomFor(marketStreams);
     if (bad !== null) return refuse(400, bad);
     const refusal = unlisted ?? this.#allowance?.share(share, marketStreams);
     if (refusal) return refuse(refusal.status, refusal.msg);
@@ -137,7 +116,7 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
       caller: admission.caller.slice(0, 256),
     };
     this.ctx.acceptWebSocket(server, tags);
-    this.#subscribeUpstream(this.#clients.add(server, state, streams));
+    this.#upstream?.subscribe(this.#clients.add(server, state, streams));
     const headers = admission.protocol ? { "Sec-WebSocket-Protocol": admission.protocol } : undefined;
     return new Response(null, { status: 101, webSocket: client, headers });
   }
@@ -208,16 +187,17 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
           invalidStreams(this.#market ?? "um", { count: fresh.length, marketStreams }, capacity) ??
           unlisted?.msg ??
           this.#allowance?.share(shareOfClient(client.state), marketStreams)?.msg ??
-          this.#upstreamRoom(marketStreams, options);
+          this.#upstream?.roomFor(marketStreams) ??
+          null;
         const gone = this.#clients.get(client.ws) !== client;
         if (failure === null && bad === null && !gone)
-          this.#subscribeUpstream(this.#clients.subscribe(client, fresh));
-        for (const key of keys) if (!this.#clients.isSubscribed(key)) this.#feeds?.close(key);
+          this.#upstream?.subscribe(this.#clients.subscribe(client, fresh));
+        for (const key of keys) if (!this.#clients.isSubscribed(key)) this.#upstream?.closeFeed(key);
         if (failure !== null) return failure;
         return bad === null ? resultMessage(command.id, "null") : invalid(bad, command.id);
       }
       case "unsubscribe":
-        this.#unsubscribeUpstream(this.#clients.unsubscribe(client, command.streams));
+        this.#upstream?.unsubscribe(this.#clients.unsubscribe(client, command.streams));
         return resultMessage(command.id, "null");
       case "list":
         return resultMessage(command.id, JSON.stringify(client.streams));
@@ -237,7 +217,7 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
   /** Opens the feeds of listen keys; Binance's -1125 reply if one is not a live relay key, else null. */
   async #openFeeds(keys: readonly string[], id: string): Promise<string | null> {
     for (const key of keys) {
-      if (!(await this.#feeds?.open(key)))
+      if (!(await this.#upstream?.openFeed(key)))
         return errorMessage({ code: -1125, msg: "This listenKey does not exist.", id });
     }
     return null;
@@ -255,27 +235,18 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     const gone = this.#clients.delete(client.ws);
     this.#log.log("warn", "client too slow", { market: this.#market, backlog: client.ws.bufferedAmount });
     client.ws.close(4008, reason);
-    queueMicrotask(() => this.#unsubscribeUpstream(gone));
-  }
-
-  /** Why these streams cannot be added upstream (the relay-wide cap), or null. */
-  #upstreamRoom(streams: readonly string[], options: RelayOptions): string | null {
-    // Asked on every SUBSCRIBE: it costs the request's streams, not the relay's.
-    const pool = this.#pool;
-    const added = streams.filter((stream) => pool?.has(stream) !== true).length;
-    if ((pool?.size ?? 0) + added <= options.maxUpstreamStreams) return null;
-    return `too many streams on this relay: it carries at most ${options.maxUpstreamStreams} distinct streams`;
+    queueMicrotask(() => this.#upstream?.unsubscribe(gone));
   }
 
   /** The client's Close is answered with its code (clients such as Binance's Python connector wait for it). */
   override webSocketClose(ws: WebSocket, code: number, reason: string): void {
     answerClose(ws, code, reason);
-    this.#unsubscribeUpstream(this.#clients.delete(ws));
+    this.#upstream?.unsubscribe(this.#clients.delete(ws));
     this.#clients.released(ws);
   }
 
   override webSocketError(ws: WebSocket): void {
-    this.#unsubscribeUpstream(this.#clients.delete(ws));
+    this.#upstream?.unsubscribe(this.#clients.delete(ws));
     this.#clients.released(ws);
   }
 
@@ -286,28 +257,11 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
    */
   override async alarm(): Promise<void> {
     this.#alarm.fired();
-    const now = Date.now();
-    const pool = this.#pool;
-    if (pool === null) return;
-    pool.tick(now);
-    this.#feeds?.tick(now);
-    const feeding = (this.#feeds?.keys.length ?? 0) > 0;
-    const active = pool.streams.length > 0 || pool.connections.length > 0 || feeding;
-    const next = Math.min(
-      active ? now + (this.#options?.heartbeatMs ?? 30_000) : Number.POSITIVE_INFINITY,
-      pool.nextRetryAt() ?? Number.POSITIVE_INFINITY,
-      this.#feeds?.nextRetryAt() ?? Number.POSITIVE_INFINITY,
-    );
-    if (Number.isFinite(next)) this.#wake(next);
+    this.#upstream?.tick(Date.now());
   }
 
-  /** Makes sure the alarm fires no later than `at` (default: one heartbeat from now). */
-  #wake(at?: number): void {
-    this.#alarm.wakeBy(at ?? Date.now() + (this.#options?.heartbeatMs ?? 30_000));
-  }
-
-  #ensurePool(market: Market): UpstreamPool | null {
-    if (this.#pool !== null) return this.#pool;
+  #ensureUpstream(market: Market): RelayUpstream | null {
+    if (this.#upstream !== null) return this.#upstream;
     const options = readRelayOptions(this.env);
     if (!options.ok) {
       this.#log.log("error", "relay misconfigured", { problem: options.error });
@@ -326,24 +280,15 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
       ),
     );
     this.#allowance = new StreamAllowance(this.env, market, options.value, this.#clients.shares, this.#log);
-    this.#pool = new UpstreamPool(market, options.value, {
+    this.#upstream = new RelayUpstream(this.env, market, options.value, this.#storage, {
       forward: (stream, text) => this.#clients.forward(stream, text),
-      notify: (notice, streams) => {
-        if (notice !== "stale") this.#storage.setLost(streams, notice === "reconnecting");
-        this.#clients.notify(notice, streams, Date.now());
-      },
+      notify: (notice, streams, now) => this.#clients.notify(notice, streams, now),
       refused: (stream, reason) => this.#onRefused(stream, reason),
+      keyEnded: (key) => this.#keyEnded(key),
+      wake: (at) => this.#alarm.wakeBy(at),
       log: (level, msg, fields) => this.#log.log(level, msg, { market, ...fields }),
-      wake: (at) => this.#wake(at),
-      backoff: (failures) => this.#storage.setFailures(failures),
     });
-    this.#feeds = new UserFeeds(this.env, market, {
-      forward: (key, frame) => this.#clients.forward(key, frame),
-      notify: (notice, key) => this.#clients.notify(notice, [key], Date.now()),
-      ended: (key) => this.#keyEnded(key),
-      wake: (at) => this.#wake(at),
-    });
-    return this.#pool;
+    return this.#upstream;
   }
 
   /**
@@ -362,28 +307,9 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
 
   /** Binance refused a stream: its clients get Binance's error for it and lose the subscription. */
   #onRefused(stream: string, reason: string): void {
-    this.#storage.removeStreams([stream]);
     const msg = `Invalid request: stream ${stream} refused by Binance (${reason})`;
     for (const client of this.#clients.drop(stream))
       sendQuietly(client.ws, errorMessage({ code: 2, msg, id: "null" }));
-  }
-
-  #subscribeUpstream(added: readonly string[]): void {
-    const [keys, streams] = splitKeys(added);
-    for (const key of keys) void this.#feeds?.open(key);
-    if (streams.length === 0) return;
-    this.#storage.addStreams(streams);
-    for (const stream of streams) this.#pool?.add(stream);
-    this.#wake();
-  }
-
-  #unsubscribeUpstream(gone: readonly string[]): void {
-    const [keys, streams] = splitKeys(gone);
-    for (const key of keys) this.#feeds?.close(key);
-    if (streams.length === 0) return;
-    this.#storage.removeStreams(streams);
-    const now = Date.now();
-    for (const stream of streams) this.#pool?.remove(stream, now);
   }
 }
 
