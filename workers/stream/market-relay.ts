@@ -11,7 +11,14 @@
 import { DurableObject } from "cloudflare:workers";
 import { looksLikeListenKey } from "../../shared/auth/relay-key.ts";
 import type { Market } from "../../shared/catalog/types.ts";
-import { errorMessage, parseClientMessage, resultMessage } from "../../shared/streams/client-protocol.ts";
+import type { Result } from "../../shared/result.ts";
+import {
+  type ClientCommand,
+  errorMessage,
+  type ProtocolError,
+  readClientMessage,
+  resultMessage,
+} from "../../shared/streams/client-protocol.ts";
 import { ADMISSION_HEADER, decodeAdmission } from "../../shared/streams/relay-connect.ts";
 import { invalidStreams, splitKeys } from "../../shared/streams/stream-check.ts";
 import { PUBLIC_SHARE, shareOf } from "../../shared/streams/stream-shares.ts";
@@ -128,6 +135,7 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     const limits = {
       perClient: options.maxClientMessagesPerSecond,
       perCaller: options.maxCallerMessagesPerSecond,
+      maxBytes: options.maxMessageBytes,
     };
     const meter = this.#clients.meter(client, limits, Date.now());
     if (meter === "abusive") {
@@ -139,7 +147,7 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     const previous = this.#chains.get(ws) ?? Promise.resolve();
     // A reply counts against the backlog too: a client that asks and never reads is no cheaper than a slow one.
     const next = previous.then(async () => {
-      const reply = await this.#reply(client, message, meter === "over", options);
+      const reply = await this.#reply(client, readClientMessage(message, meter === "over", limits), options);
       sendQuietly(client.ws, reply);
       this.#clients.watch(client, reply.length);
       // An UNSUBSCRIBE of its last key leaves a key-only socket no credential: it is closed as on revocation.
@@ -155,21 +163,9 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
   /** The answer to one client message: a result, or an error in Binance's shape. Nothing changes on an error. */
   async #reply(
     client: RelayClient,
-    message: string | ArrayBuffer,
-    overBudget: boolean,
+    parsed: Result<ClientCommand, ProtocolError>,
     options: RelayOptions,
   ): Promise<string> {
-    const invalid = (msg: string, id = "null") =>
-      errorMessage({ code: 2, msg: `Invalid request: ${msg}`, id });
-    if (overBudget)
-      return invalid(
-        `too many messages: at most ${options.maxClientMessagesPerSecond} per second, ` +
-          `and ${options.maxCallerMessagesPerSecond} from all of a caller's connections`,
-      );
-    if (typeof message !== "string") return invalid("binary frames are not understood");
-    if (message.length > options.maxMessageBytes)
-      return invalid(`message larger than ${options.maxMessageBytes} bytes`);
-    const parsed = parseClientMessage(message);
     if (!parsed.ok) return errorMessage(parsed.error);
     const command = parsed.value;
     switch (command.kind) {
@@ -194,7 +190,8 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
           this.#upstream?.subscribe(this.#clients.subscribe(client, fresh));
         for (const key of keys) if (!this.#clients.isSubscribed(key)) this.#upstream?.closeFeed(key);
         if (failure !== null) return failure;
-        return bad === null ? resultMessage(command.id, "null") : invalid(bad, command.id);
+        if (bad === null) return resultMessage(command.id, "null");
+        return errorMessage({ code: 2, msg: `Invalid request: ${bad}`, id: command.id });
       }
       case "unsubscribe":
         this.#upstream?.unsubscribe(this.#clients.unsubscribe(client, command.streams));

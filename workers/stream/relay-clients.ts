@@ -8,6 +8,7 @@
 
 import { BacklogLedger } from "../../shared/streams/backlog-ledger.ts";
 import { CallerMeter } from "../../shared/streams/caller-meter.ts";
+import type { MessageLimits } from "../../shared/streams/client-protocol.ts";
 import { payloadOf } from "../../shared/streams/frames.ts";
 import { PUBLIC_SHARE, ShareLedger } from "../../shared/streams/stream-shares.ts";
 import { eventTypeOf } from "../../shared/streams/user-data.ts";
@@ -46,12 +47,6 @@ export interface RelayClient {
 
 /** Bytes one socket, and the sockets of one share together, may leave unread. */
 export interface BacklogBounds {
-  readonly perClient: number;
-  readonly perCaller: number;
-}
-
-/** Messages per second one socket, and the sockets of one caller together, may send. */
-export interface MessageLimits {
   readonly perClient: number;
   readonly perCaller: number;
 }
@@ -280,7 +275,11 @@ export class RelayClients {
    * Counts a message against the client's per-second budget and its caller's: "ok", "over" (answer with an
    * error and ignore it) or "abusive" (three times either budget: close the connection).
    */
-  meter(client: RelayClient, limits: MessageLimits, now: number): "ok" | "over" | "abusive" {
+  meter(
+    client: RelayClient,
+    limits: Pick<MessageLimits, "perClient" | "perCaller">,
+    now: number,
+  ): "ok" | "over" | "abusive" {
     const times = client.sentAt;
     while (times.length > 0 && (times[0] ?? 0) <= now - 1000) times.shift();
     times.push(now);
