@@ -4,14 +4,14 @@
 // SubscriptionStore, so both survive hibernation and eviction and the index is rebuilt when the object starts.
 // The index also keeps each caller's share of distinct streams (stream-shares.ts), and fan-out watches each
 // socket's send buffer: a client that falls too far behind, or whose caller's sockets together are too far
-// behind (backlog-ledger.ts), is handed to `lagging` instead of growing it further.
+// behind (client-backlog.ts), is handed to `lagging` instead of growing it further.
 
-import { BacklogLedger } from "../../shared/streams/backlog-ledger.ts";
 import { CallerMeter } from "../../shared/streams/caller-meter.ts";
 import type { MessageLimits } from "../../shared/streams/client-protocol.ts";
 import { payloadOf } from "../../shared/streams/frames.ts";
 import { PUBLIC_SHARE, ShareLedger } from "../../shared/streams/stream-shares.ts";
 import { eventTypeOf } from "../../shared/streams/user-data.ts";
+import { backlogOf, ClientBacklog } from "./client-backlog.ts";
 import { sendQuietly } from "./socket-send.ts";
 
 export interface ClientAttachment {
@@ -65,11 +65,7 @@ export class RelayClients {
   readonly #byWs = new Map<WebSocket, RelayClient>();
   readonly #subscribers = new Map<string, Set<RelayClient>>();
   readonly #shares = new ShareLedger();
-  #bounds: BacklogBounds = { perClient: Number.POSITIVE_INFINITY, perCaller: Number.POSITIVE_INFINITY };
-  #lagging: (client: RelayClient, bound: LagBound) => void = () => undefined;
-  /** Registered sockets' latest readings, and those of sockets closed for slowness until their close completes. */
-  readonly #open = new BacklogLedger<WebSocket>();
-  readonly #closing = new BacklogLedger<WebSocket>();
+  readonly #backlog = new ClientBacklog((ws) => this.#byWs.get(ws));
   readonly #callerMeter = new CallerMeter();
 
   constructor(store: SubscriptionStore, options: ClientsOptions) {
@@ -89,8 +85,7 @@ export class RelayClients {
    * 2026-11) reads undefined, counted as 0: nothing is watched there.
    */
   watchBacklog(bounds: BacklogBounds, lagging: (client: RelayClient, bound: LagBound) => void): void {
-    this.#bounds = bounds;
-    this.#lagging = lagging;
+    this.#backlog.watch(bounds, lagging);
   }
 
   /**
@@ -98,17 +93,12 @@ export class RelayClients {
    * unread: it then gets no new socket, or what it holds would grow past the bound.
    */
   overBacklog(share: string, live: () => ReadonlySet<WebSocket>): boolean {
-    if (this.#open.total(share) + this.#closing.total(share) <= this.#bounds.perCaller) return false;
-    const sockets = live();
-    for (const [ws] of this.#closing.entries(share)) if (!sockets.has(ws)) this.#closing.remove(ws);
-    for (const [ws] of this.#open.entries(share)) this.#open.set(share, ws, lagOf(backlogOf(ws)));
-    return this.#open.total(share) + this.#closing.total(share) > this.#bounds.perCaller;
+    return this.#backlog.overBacklog(share, live);
   }
 
   /** The socket's close completed (or it failed): whatever was queued for it is freed. */
   released(ws: WebSocket): void {
-    this.#open.remove(ws);
-    this.#closing.remove(ws);
+    this.#backlog.released(ws);
   }
 
   get size(): number {
@@ -142,9 +132,7 @@ export class RelayClients {
     const client = this.#byWs.get(ws);
     if (client === undefined) return [];
     this.#byWs.delete(ws);
-    const share = shareOfClient(client.state);
-    this.#open.remove(ws);
-    this.#closing.set(share, ws, lagOf(backlogOf(ws)));
+    this.#backlog.closing(ws, shareOfClient(client.state));
     return this.unsubscribe(client, [...client.streams]);
   }
 
@@ -210,7 +198,6 @@ export class RelayClients {
         event ??= eventTypeOf(raw);
         if (event !== "listenKeyExpired" && !wanted.includes(event ?? "")) continue;
       }
-      // What it held before this frame is how far behind it is; what it holds after, how much it costs now.
       const before = backlogOf(client.ws);
       if (client.state.combined) sendQuietly(client.ws, text);
       else {
@@ -218,17 +205,17 @@ export class RelayClients {
         sendQuietly(client.ws, raw);
       }
       const share = shareOfClient(client.state);
-      if (backlogOf(client.ws) > this.#bounds.perClient) {
+      const bound = this.#backlog.afterFrame(client, share, before);
+      if (bound === "client") {
         behind ??= [];
         behind.push(client);
-      } else if (this.#open.set(share, client.ws, lagOf(before)) > this.#bounds.perCaller) {
+      } else if (bound === "caller") {
         over ??= new Set();
         over.add(share);
       }
     }
     // Handed over after the loop: the handler removes the clients from the very set iterated here.
-    if (behind !== undefined) for (const client of behind) this.#lagging(client, "client");
-    if (over !== undefined) for (const share of over) this.#trim(share);
+    if (behind !== undefined || over !== undefined) this.#backlog.handOver(behind ?? [], over ?? new Set());
   }
 
   /**
@@ -236,28 +223,8 @@ export class RelayClients {
    * characters was sent to it.
    */
   watch(client: RelayClient, sent: number): void {
-    if (this.#byWs.get(client.ws) !== client) return;
-    const share = shareOfClient(client.state);
-    const bytes = backlogOf(client.ws);
-    if (bytes > this.#bounds.perClient) this.#lagging(client, "client");
-    else if (this.#open.set(share, client.ws, lagOf(bytes - sent)) > this.#bounds.perCaller)
-      this.#trim(share);
-  }
-
-  /** Hands over the share's clients furthest behind until its open sockets are within its bound again. */
-  #trim(share: string): void {
-    while (this.#open.total(share) > this.#bounds.perCaller) {
-      let furthest: RelayClient | undefined;
-      let furthestBytes = 0;
-      for (const [ws, bytes] of this.#open.entries(share)) {
-        const client = this.#byWs.get(ws);
-        if (client !== undefined && bytes > furthestBytes) [furthest, furthestBytes] = [client, bytes];
-      }
-      if (furthest === undefined) return;
-      this.#lagging(furthest, "caller");
-      // A handler that kept the client would be asked again forever.
-      if (this.#byWs.get(furthest.ws) === furthest) return;
-    }
+    if (this.#byWs.get(client.ws) === client)
+      this.#backlog.afterReply(client, shareOfClient(client.state), sent);
   }
 
   /** Tells opted-in clients about a gap on the streams they hold. */
@@ -314,20 +281,4 @@ export class RelayClients {
 /** The share a client's streams count against; sockets accepted before shares existed count by their client. */
 export function shareOfClient(state: ClientAttachment): string {
   return state.share ?? (state.client === "anonymous" ? PUBLIC_SHARE : `client:${state.client}`);
-}
-
-/**
- * What a healthy reader may hold unsent for a moment (a burst of frames not yet written, one large array): only
- * what a socket holds beyond it counts against its caller, so thousands of readers keeping up cost nothing there.
- */
-const IN_FLIGHT_BYTES = 65_536;
-
-function lagOf(bytes: number): number {
-  return Math.max(0, bytes - IN_FLIGHT_BYTES);
-}
-
-/** What the socket holds unsent; 0 on a runtime without bufferedAmount. */
-function backlogOf(ws: WebSocket): number {
-  const bytes: unknown = ws.bufferedAmount;
-  return typeof bytes === "number" ? bytes : 0;
 }
