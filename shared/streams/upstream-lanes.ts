@@ -33,9 +33,11 @@ import {
   type Link,
   liveOf,
   maxFailures,
+  newSlot,
   nextRetryAt,
   othersReady,
   type Slot,
+  takeOver,
 } from "./upstream-slots.ts";
 import { hasUnhealthy, healthOf, laneMerge, nextDeadline, unhealthyLink } from "./upstream-watch.ts";
 
@@ -195,16 +197,7 @@ export class UpstreamLanes<C extends Link> {
     const path = this.#options.pathOf(stream);
     let slot = this.#slots.find((s) => s.path === path && hasRoom(s, this.#options.maxStreamsPerUpstream));
     if (slot === undefined) {
-      slot = { path, streams: new Set(), lanes: [], emptySince: null };
-      for (let i = 0; i < this.#options.redundancy; i++)
-        slot.lanes.push({
-          current: null,
-          next: null,
-          ...start,
-          swapAt: null,
-          renewalFailures: 0,
-          renewAfter: 0,
-        });
+      slot = newSlot<C>(path, this.#options.redundancy, start);
       this.#slots.push(slot);
     }
     slot.streams.add(stream);
@@ -319,11 +312,7 @@ export class UpstreamLanes<C extends Link> {
       (stream) => this.#merge.isPlaced(stream, next.id) || !this.#merge.isFlowing(stream, now),
     );
     if (!linedUp && now < lane.swapAt) return;
-    const old = lane.current;
-    lane.current = next;
-    lane.next = null;
-    lane.swapAt = null;
-    lane.renewalFailures = 0;
+    const old = takeOver(lane);
     if (old !== null) this.#close(old, 1000, "renewed", now, out);
   }
 

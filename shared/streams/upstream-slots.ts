@@ -45,6 +45,28 @@ export interface Slot<C extends Link> {
   emptySince: number | null;
 }
 
+/** A slot for streams on `path`, with `redundancy` lanes that start with this back-off (none: connect at once). */
+export function newSlot<C extends Link>(
+  path: string,
+  redundancy: number,
+  start: { readonly failures: number; readonly retryAt: number | null },
+): Slot<C> {
+  const lanes: Lane<C>[] = [];
+  for (let i = 0; i < redundancy; i++)
+    lanes.push({ current: null, next: null, ...start, swapAt: null, renewalFailures: 0, renewAfter: 0 });
+  return { path, streams: new Set(), lanes, emptySince: null };
+}
+
+/** The lane's renewal takes over; returns the connection it replaces (to be closed). */
+export function takeOver<C extends Link>(lane: Lane<C>): C | null {
+  const old = lane.current;
+  lane.current = lane.next;
+  lane.next = null;
+  lane.swapAt = null;
+  lane.renewalFailures = 0;
+  return old;
+}
+
 /** The latest data frame on any open connection of the slot (0 before any). */
 export function lastDataOf<C extends Link>(slot: Slot<C>): number {
   let last = 0;
