@@ -6,7 +6,7 @@
 // reconnects (no interval timers, which would keep the object from ever idling): if it is evicted, the next
 // heartbeat restarts it and the upstream is rebuilt from the persisted stream set, while hibernated clients
 // stay connected. Relay listen keys are subscriptions like streams, served by internal feeds from the account's
-// user stream object (user-feeds.ts) instead of the upstream.
+// user stream object (user-feeds.ts) instead of the sources.
 
 import { DurableObject } from "cloudflare:workers";
 import { looksLikeListenKey } from "../../shared/auth/relay-key.ts";
@@ -28,8 +28,8 @@ import { AlarmClock } from "./alarm-clock.ts";
 import { attachmentOf } from "./client-attachment.ts";
 import { type RelayOptions, readRelayOptions } from "./config.ts";
 import { type ClientAttachment, type RelayClient, RelayClients, shareOfClient } from "./relay-clients.ts";
+import { RelaySources } from "./relay-sources.ts";
 import { RelayStorage } from "./relay-storage.ts";
-import { RelayUpstream } from "./relay-upstream.ts";
 import { answerClose } from "./socket-close.ts";
 import { sendQuietly } from "./socket-send.ts";
 import { StreamAllowance } from "./stream-allowance.ts";
@@ -43,7 +43,7 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
   readonly #clients: RelayClients;
   #market: Market | null = null;
   #options: RelayOptions | null = null;
-  #upstream: RelayUpstream | null = null;
+  #sources: RelaySources | null = null;
   #allowance: StreamAllowance | null = null;
   readonly #chains = new WeakMap<WebSocket, Promise<void>>();
   readonly #alarm: AlarmClock;
@@ -63,8 +63,8 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     await this.#alarm.load();
     const market = this.#storage.market();
     if (market === null) return;
-    const upstream = this.#ensureUpstream(market);
-    if (upstream === null) return;
+    const sources = this.#ensureSources(market);
+    if (sources === null) return;
     const sockets = new Set<string>();
     for (const ws of this.ctx.getWebSockets()) {
       const attachment = attachmentOf(ws, this.#storage);
@@ -76,16 +76,16 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
       this.#clients.restore(ws, attachment);
     }
     this.#storage.keepSockets(sockets);
-    upstream.restore(this.#clients.streams(), this.#clients.size, Date.now());
+    sources.restore(this.#clients.streams(), this.#clients.size, Date.now());
   }
 
   override async fetch(request: Request): Promise<Response> {
     const admission = decodeAdmission(request.headers.get(ADMISSION_HEADER));
     if (admission === null) return new Response("relay: not admitted by the gateway", { status: 400 });
     const market = admission.market;
-    const upstream = this.#ensureUpstream(market);
+    const sources = this.#ensureSources(market);
     const options = this.#options;
-    if (upstream === null || options === null)
+    if (sources === null || options === null)
       return refuse(500, "relay misconfigured: check the BINANCE_*_WS_URL and RELAY_* vars");
     const streams = [...new Set(admission.streams)];
     const [keys, marketStreams] = splitKeys(streams);
@@ -106,7 +106,7 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
       return refuse(429, `this caller's sockets leave over ${options.maxCallerBacklogBytes} bytes unread`);
     const bad =
       invalidStreams(market, { count: streams.length, marketStreams }, options.maxStreamsPerClient) ??
-      upstream.roomFor(marketStreams);
+      sources.roomFor(marketStreams);
     if (bad !== null) return refuse(400, bad);
     const refusal = unlisted ?? this.#allowance?.share(share, marketStreams);
     if (refusal) return refuse(refusal.status, refusal.msg);
@@ -123,7 +123,7 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
       caller: admission.caller.slice(0, 256),
     };
     this.ctx.acceptWebSocket(server, tags);
-    this.#upstream?.subscribe(this.#clients.add(server, state, streams));
+    this.#sources?.subscribe(this.#clients.add(server, state, streams));
     const headers = admission.protocol ? { "Sec-WebSocket-Protocol": admission.protocol } : undefined;
     return new Response(null, { status: 101, webSocket: client, headers });
   }
@@ -183,18 +183,18 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
           invalidStreams(this.#market ?? "um", { count: fresh.length, marketStreams }, capacity) ??
           unlisted?.msg ??
           this.#allowance?.share(shareOfClient(client.state), marketStreams)?.msg ??
-          this.#upstream?.roomFor(marketStreams) ??
+          this.#sources?.roomFor(marketStreams) ??
           null;
         const gone = this.#clients.get(client.ws) !== client;
         if (failure === null && bad === null && !gone)
-          this.#upstream?.subscribe(this.#clients.subscribe(client, fresh));
-        for (const key of keys) if (!this.#clients.isSubscribed(key)) this.#upstream?.closeFeed(key);
+          this.#sources?.subscribe(this.#clients.subscribe(client, fresh));
+        for (const key of keys) if (!this.#clients.isSubscribed(key)) this.#sources?.closeFeed(key);
         if (failure !== null) return failure;
         if (bad === null) return resultMessage(command.id, "null");
         return errorMessage({ code: 2, msg: `Invalid request: ${bad}`, id: command.id });
       }
       case "unsubscribe":
-        this.#upstream?.unsubscribe(this.#clients.unsubscribe(client, command.streams));
+        this.#sources?.unsubscribe(this.#clients.unsubscribe(client, command.streams));
         return resultMessage(command.id, "null");
       case "list":
         return resultMessage(command.id, JSON.stringify(client.streams));
@@ -214,7 +214,7 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
   /** Opens the feeds of listen keys; Binance's -1125 reply if one is not a live relay key, else null. */
   async #openFeeds(keys: readonly string[], id: string): Promise<string | null> {
     for (const key of keys) {
-      if (!(await this.#upstream?.openFeed(key)))
+      if (!(await this.#sources?.openFeed(key)))
         return errorMessage({ code: -1125, msg: "This listenKey does not exist.", id });
     }
     return null;
@@ -232,18 +232,18 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     const gone = this.#clients.delete(client.ws);
     this.#log.log("warn", "client too slow", { market: this.#market, backlog: client.ws.bufferedAmount });
     client.ws.close(4008, reason);
-    queueMicrotask(() => this.#upstream?.unsubscribe(gone));
+    queueMicrotask(() => this.#sources?.unsubscribe(gone));
   }
 
   /** The client's Close is answered with its code (clients such as Binance's Python connector wait for it). */
   override webSocketClose(ws: WebSocket, code: number, reason: string): void {
     answerClose(ws, code, reason);
-    this.#upstream?.unsubscribe(this.#clients.delete(ws));
+    this.#sources?.unsubscribe(this.#clients.delete(ws));
     this.#clients.released(ws);
   }
 
   override webSocketError(ws: WebSocket): void {
-    this.#upstream?.unsubscribe(this.#clients.delete(ws));
+    this.#sources?.unsubscribe(this.#clients.delete(ws));
     this.#clients.released(ws);
   }
 
@@ -254,11 +254,11 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
    */
   override async alarm(): Promise<void> {
     this.#alarm.fired();
-    this.#upstream?.tick(Date.now());
+    this.#sources?.tick(Date.now());
   }
 
-  #ensureUpstream(market: Market): RelayUpstream | null {
-    if (this.#upstream !== null) return this.#upstream;
+  #ensureSources(market: Market): RelaySources | null {
+    if (this.#sources !== null) return this.#sources;
     const options = readRelayOptions(this.env);
     if (!options.ok) {
       this.#log.log("error", "relay misconfigured", { problem: options.error });
@@ -277,7 +277,7 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
       ),
     );
     this.#allowance = new StreamAllowance(this.env, market, options.value, this.#clients.shares, this.#log);
-    this.#upstream = new RelayUpstream(this.env, market, options.value, this.#storage, {
+    this.#sources = new RelaySources(this.env, market, options.value, this.#storage, {
       forward: (stream, text) => this.#clients.forward(stream, text),
       notify: (notice, streams, now) => this.#clients.notify(notice, streams, now),
       refused: (stream, reason) => this.#onRefused(stream, reason),
@@ -285,7 +285,7 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
       wake: (at) => this.#alarm.wakeBy(at),
       log: (level, msg, fields) => this.#log.log(level, msg, { market, ...fields }),
     });
-    return this.#upstream;
+    return this.#sources;
   }
 
   /**

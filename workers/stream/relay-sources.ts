@@ -1,5 +1,5 @@
-// Where a market relay's subscriptions are served from: market streams by the upstream pool (Binance's stream
-// servers), relay listen keys by user feeds (the account's user stream object). A stream that gains its first
+// Where a market relay's subscriptions are served from: market streams by the upstream pool (the Binance
+// WebSocket connections), relay listen keys by user feeds (sockets to the account's user stream object). A stream that gains its first
 // subscriber is added and one that loses its last is removed; the stream set, which streams clients were told
 // are interrupted, and the reconnect back-off are persisted, so a restart rebuilds the same upstream. While
 // anything is carried the relay's alarm beats every heartbeatMs, driving the pool's watchdog and the feeds'
@@ -14,7 +14,7 @@ import type { RelayStorage } from "./relay-storage.ts";
 import { UpstreamPool } from "./upstream-pool.ts";
 import { UserFeeds } from "./user-feeds.ts";
 
-export interface UpstreamEvents {
+export interface SourceEvents {
   /** A frame for the clients of a stream or relay key. */
   forward(stream: string, text: string): void;
   notify(notice: string, streams: readonly string[], now: number): void;
@@ -26,10 +26,10 @@ export interface UpstreamEvents {
   log(level: "info" | "warn", msg: string, fields: LogFields): void;
 }
 
-export class RelayUpstream {
+export class RelaySources {
   readonly #storage: RelayStorage;
   readonly #options: RelayOptions;
-  readonly #events: UpstreamEvents;
+  readonly #events: SourceEvents;
   readonly #pool: UpstreamPool;
   readonly #feeds: UserFeeds;
 
@@ -38,7 +38,7 @@ export class RelayUpstream {
     market: Market,
     options: RelayOptions,
     storage: RelayStorage,
-    events: UpstreamEvents,
+    events: SourceEvents,
   ) {
     this.#storage = storage;
     this.#options = options;
@@ -66,7 +66,7 @@ export class RelayUpstream {
   }
 
   /**
-   * After a restart: reopens the feeds and the upstream for what the clients hold (`held`), and forgets the
+   * After a restart: reopens the feeds and the upstream streams for what the clients hold (`held`), and forgets the
    * rest. Clients already told about an outage that was on when the object stopped are not told again.
    */
   restore(held: readonly string[], clients: number, now: number): void {
@@ -116,7 +116,7 @@ export class RelayUpstream {
     this.#feeds.close(key);
   }
 
-  /** Why these streams cannot be added upstream (the relay-wide cap), or null. */
+  /** Why these market streams cannot be added upstream (the relay-wide cap), or null. */
   roomFor(streams: readonly string[]): string | null {
     // Asked on every SUBSCRIBE: it costs the request's streams, not the relay's.
     const added = streams.filter((stream) => !this.#pool.has(stream)).length;
