@@ -25,7 +25,7 @@ import { PUBLIC_SHARE, shareOf } from "../../shared/streams/stream-shares.ts";
 import type { GatewayEnv } from "../env.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { AlarmClock } from "./alarm-clock.ts";
-import { attachmentOf } from "./client-attachment.ts";
+import { restoreClients } from "./client-attachment.ts";
 import { type RelayOptions, readRelayOptions } from "./config.ts";
 import { type ClientAttachment, type RelayClient, RelayClients, shareOfClient } from "./relay-clients.ts";
 import { RelaySources } from "./relay-sources.ts";
@@ -65,17 +65,7 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     if (market === null) return;
     const sources = this.#ensureSources(market);
     if (sources === null) return;
-    const sockets = new Set<string>();
-    for (const ws of this.ctx.getWebSockets()) {
-      const attachment = attachmentOf(ws, this.#storage);
-      if (attachment === null) {
-        ws.close(1012, "relay restarted");
-        continue;
-      }
-      sockets.add(attachment.id);
-      this.#clients.restore(ws, attachment);
-    }
-    this.#storage.keepSockets(sockets);
+    restoreClients(this.ctx.getWebSockets(), this.#clients, this.#storage);
     sources.restore(this.#clients.streams(), this.#clients.size, Date.now());
   }
 
@@ -174,7 +164,7 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
         const [keys] = splitKeys(wanted.filter((s) => !client.streams.includes(s)));
         // A listen key must be a live relay key of this market (as Binance's must be alive): its feed opens
         // first; feeds opened for a SUBSCRIBE that then fails are closed again.
-        const failure = await this.#openFeeds(keys, command.id);
+        const failure = await this.#sources?.openFeeds(keys, command.id);
         const unlisted = await this.#allowance?.listing(splitKeys(wanted)[1], this.#carried);
         const fresh = wanted.filter((s) => !client.streams.includes(s));
         const [, marketStreams] = splitKeys(fresh);
@@ -186,10 +176,10 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
           this.#sources?.roomFor(marketStreams) ??
           null;
         const gone = this.#clients.get(client.ws) !== client;
-        if (failure === null && bad === null && !gone)
+        if (!failure && bad === null && !gone)
           this.#sources?.subscribe(this.#clients.subscribe(client, fresh));
         for (const key of keys) if (!this.#clients.isSubscribed(key)) this.#sources?.closeFeed(key);
-        if (failure !== null) return failure;
+        if (failure) return failure;
         if (bad === null) return resultMessage(command.id, "null");
         return errorMessage({ code: 2, msg: `Invalid request: ${bad}`, id: command.id });
       }
@@ -209,15 +199,6 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
         );
         return resultMessage(command.id, "null");
     }
-  }
-
-  /** Opens the feeds of listen keys; Binance's -1125 reply if one is not a live relay key, else null. */
-  async #openFeeds(keys: readonly string[], id: string): Promise<string | null> {
-    for (const key of keys) {
-      if (!(await this.#sources?.openFeed(key)))
-        return errorMessage({ code: -1125, msg: "This listenKey does not exist.", id });
-    }
-    return null;
   }
 
   /** Streams some client holds: carried upstream, known-good. */
