@@ -10,8 +10,6 @@ import { marketPath } from "../../shared/streams/upstream-slots.ts";
 import type { RelayOptions } from "./config.ts";
 import { type ConnectionHandlers, UpstreamConnection } from "./upstream-connection.ts";
 
-export type { GapNotice };
-
 export interface PoolHandlers {
   forward(stream: string, text: string): void;
   notify(notice: GapNotice, streams: readonly string[]): void;
