@@ -1,8 +1,8 @@
 // The life of Binance's listen key inside an account's user stream object, as a state machine: it is created
 // when the first relay key is handed out, kept alive every keepaliveMs, replaced when Binance answers -1125 or
 // announces listenKeyExpired, and closed when no relay key is alive. Binance's calls are awaited by the Durable
-// Object (workers/stream/listen-key-keeper.ts); this decides what each answer means and returns what to do (persist,
-// listen upstream, tell the relays, wake), with the time passed in.
+// Object (workers/stream/listen-key-keeper.ts); this decides what each answer means and returns what to do
+// (persist, listen upstream, tell the relays, wake), with the time passed in.
 // Back-off: a keepalive Binance did not answer is retried after 1, 2, ... up to 5 minutes (the key stays valid
 // for an hour). A key replaced again before any event arrived waits 1 s, 2 s, 4 s ... up to 5 minutes before
 // asking Binance for another, so a refusing Binance is not asked in a loop.
