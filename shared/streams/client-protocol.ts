@@ -106,3 +106,30 @@ export function resultMessage(id: string, result: string): string {
 export function errorMessage(error: ProtocolError): string {
   return `{"error":{"code":${error.code},"msg":${JSON.stringify(error.msg)}},"id":${error.id}}`;
 }
+
+/** What a relay client may send: its message budget (per socket and per caller, a second) and size. */
+export interface MessageLimits {
+  readonly perClient: number;
+  readonly perCaller: number;
+  readonly maxBytes: number;
+}
+
+/**
+ * A client message read within its limits: the command, or the error that answers it. `overBudget`: the
+ * message came past the client's or its caller's budget (it is answered, not acted on).
+ */
+export function readClientMessage(
+  message: string | ArrayBuffer,
+  overBudget: boolean,
+  limits: MessageLimits,
+): Result<ClientCommand, ProtocolError> {
+  const invalid = (msg: string) => err({ code: 2, msg: `Invalid request: ${msg}`, id: "null" });
+  if (overBudget)
+    return invalid(
+      `too many messages: at most ${limits.perClient} per second, ` +
+        `and ${limits.perCaller} from all of a caller's connections`,
+    );
+  if (typeof message !== "string") return invalid("binary frames are not understood");
+  if (message.length > limits.maxBytes) return invalid(`message larger than ${limits.maxBytes} bytes`);
+  return parseClientMessage(message);
+}

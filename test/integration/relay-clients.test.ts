@@ -1,13 +1,13 @@
 // The relay's client registry on its own (no relay object, no network), with sockets that report a send buffer: fan-out hands clients that
 // fall behind to the relay and keeps serving the rest, and shares count distinct market streams per caller.
 import { describe, expect, it } from "vitest";
-import {
-  type ClientAttachment,
-  type LagBound,
-  type RelayClient,
-  RelayClients,
-  type SubscriptionStore,
-} from "../../workers/stream/relay-clients.ts";
+import type {
+  ClientAttachment,
+  LagBound,
+  RelayClient,
+  SubscriptionStore,
+} from "../../workers/stream/relay-client.ts";
+import { RelayClients } from "../../workers/stream/relay-clients.ts";
 
 class FakeSocket {
   readonly sent: string[] = [];

@@ -1,5 +1,5 @@
 // The tree keeps its shape: no import cycle among product modules, no product file past 400 lines (the endpoint
-// catalog's data tables aside), and shared/ imports nothing outside itself (the linter's override in biome.json
+// catalog's data tables aside), configuration read in workers/config alone, and shared/ imports nothing outside itself (the linter's override in biome.json
 // fences the platform; this checks the folders too, whatever the import's spelling).
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -10,6 +10,8 @@ const ROOT = new URL("../../", import.meta.url).pathname;
 const PRODUCT = ["shared", "workers", "client", "web", "scripts"];
 const DATA_TABLES = new Set(["shared/catalog/um.ts", "shared/catalog/cm.ts"]);
 const MAX_LINES = 400;
+/** The Worker's bindings (wrangler.toml): everything else on the env is configuration. */
+const BINDINGS = new Set(["BINANCE_EGRESS", "MARKET_RELAY", "USER_STREAM", "ORDER_DESK", "ASSETS"]);
 
 const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", ...PRODUCT], {
   cwd: ROOT,
@@ -77,6 +79,16 @@ describe("the tree's shape", () => {
       .map((file) => ({ file, lines: (text.get(file) ?? "").split("\n").length - 1 }))
       .filter(({ lines }) => lines > MAX_LINES);
     expect(long).toEqual([]);
+  });
+
+  it("reads configuration in workers/config alone", () => {
+    const reads = files
+      .filter((file) => file.startsWith("workers/") && !file.startsWith("workers/config/"))
+      .flatMap((file) =>
+        [...(text.get(file) ?? "").matchAll(/\benv\.([A-Z][A-Z0-9_]+)/g)].map((m) => `${file}: ${m[1]}`),
+      )
+      .filter((read) => !BINDINGS.has(read.split(": ")[1] ?? ""));
+    expect(reads).toEqual([]);
   });
 
   it("keeps shared/ to itself", () => {

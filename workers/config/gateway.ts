@@ -5,13 +5,12 @@
 import { MAIN_ACCOUNT } from "../../shared/auth/accounts.ts";
 import { parseClients } from "../../shared/auth/clients.ts";
 import { ClientRegistry } from "../../shared/auth/registry.ts";
-import { relayKeyMac } from "../../shared/auth/relay-key.ts";
 import { streamTokenKey } from "../../shared/auth/stream-token.ts";
 import { err, ok, type Result } from "../../shared/result.ts";
 import type { Hook } from "../../shared/webhooks/config.ts";
 import type { GatewayEnv } from "../env.ts";
 import { cachedOn } from "./cache.ts";
-import { ACCOUNT_VARS, accountsOf, hooksOf, locationHintOf, weightOf } from "./parts.ts";
+import { ACCOUNT_VARS, accountsOf, hooksOf, locationHintOf, relayKeyConfigOf, weightOf } from "./parts.ts";
 import { readInteger } from "./read.ts";
 
 export interface GatewayOptions {
@@ -124,7 +123,7 @@ async function readGatewayOptions(env: GatewayVars): Promise<Result<GatewayOptio
       allowedOrigins,
       tokenTtlSeconds: tokenTtlSeconds.value,
       tokenKey: await streamTokenKey(env.GATEWAY_CLIENTS ?? ""),
-      relayKeyMac: await relayKeyMac(env.GATEWAY_CLIENTS ?? ""),
+      relayKeyMac: await relayKeyConfigOf(env).mac,
     },
     hooks: hooks.value,
   });

@@ -4,7 +4,14 @@
 
 export { type EgressOptions, egressOptionsOf } from "./egress.ts";
 export { type GatewayOptions, loadGatewayOptions, type RelayAccessOptions } from "./gateway.ts";
-export { accountsOf, hooksOf, logLevelOf, placementOf } from "./parts.ts";
+export {
+  accountsOf,
+  hooksOf,
+  logLevelOf,
+  placementOf,
+  type RelayKeyConfig,
+  relayKeyConfigOf,
+} from "./parts.ts";
 export {
   type RelayOptions,
   relayOptionsOf,

@@ -2,6 +2,8 @@
 // limits and the location hint. Each is parsed once (per change of its vars) and shared by its readers.
 
 import { type BinanceAccount, parseAccounts } from "../../shared/auth/accounts.ts";
+import { type GatewayClient, parseClients } from "../../shared/auth/clients.ts";
+import { relayKeyMac } from "../../shared/auth/relay-key.ts";
 import { type WeightLimits, weightLimits } from "../../shared/rest/weight-ledger.ts";
 import { err, ok, type Result } from "../../shared/result.ts";
 import { type Hook, parseHooks } from "../../shared/webhooks/config.ts";
@@ -22,6 +24,19 @@ export const accountsOf = cachedOn(
   ACCOUNT_VARS,
   (vars): Result<ReadonlyMap<string, BinanceAccount>, string> => parseAccounts(vars),
 );
+
+export interface RelayKeyConfig {
+  /** GATEWAY_CLIENTS, or null when it cannot be read (the gateway refuses calls then; no key is ended for it). */
+  readonly clients: readonly GatewayClient[] | null;
+  /** Signs and checks relay listen keys (shared/auth/relay-key.ts): keys minted under other clients fail. */
+  readonly mac: Promise<CryptoKey>;
+}
+
+/** What the relay-key holders (the gateway, the user stream objects, the relay's feeds) read of GATEWAY_CLIENTS. */
+export const relayKeyConfigOf = cachedOn(["GATEWAY_CLIENTS"], (vars): RelayKeyConfig => {
+  const clients = parseClients(vars.GATEWAY_CLIENTS);
+  return { clients: clients.ok ? clients.value : null, mac: relayKeyMac(vars.GATEWAY_CLIENTS ?? "") };
+});
 
 /** WEBHOOKS by hook id (shared/webhooks/config.ts). */
 export const hooksOf = cachedOn(["WEBHOOKS"], (vars): Result<ReadonlyMap<string, Hook>, string> => {

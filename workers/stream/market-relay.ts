@@ -6,32 +6,35 @@
 // reconnects (no interval timers, which would keep the object from ever idling): if it is evicted, the next
 // heartbeat restarts it and the upstream is rebuilt from the persisted stream set, while hibernated clients
 // stay connected. Relay listen keys are subscriptions like streams, served by internal feeds from the account's
-// user stream object (user-feeds.ts) instead of the upstream.
+// user stream object (user-feeds.ts) instead of the sources.
 
 import { DurableObject } from "cloudflare:workers";
 import { looksLikeListenKey } from "../../shared/auth/relay-key.ts";
 import type { Market } from "../../shared/catalog/types.ts";
-import { errorMessage, parseClientMessage, resultMessage } from "../../shared/streams/client-protocol.ts";
+import type { Result } from "../../shared/result.ts";
+import {
+  type ClientCommand,
+  errorMessage,
+  type ProtocolError,
+  readClientMessage,
+  resultMessage,
+} from "../../shared/streams/client-protocol.ts";
 import { ADMISSION_HEADER, decodeAdmission } from "../../shared/streams/relay-connect.ts";
+import { invalidStreams, splitKeys } from "../../shared/streams/stream-check.ts";
 import { PUBLIC_SHARE, shareOf } from "../../shared/streams/stream-shares.ts";
 import { refuseStream as refuse } from "../api/errors.ts";
 import { logLevelOf, type RelayOptions, relayOptionsOf } from "../config/index.ts";
 import type { GatewayEnv } from "../env.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { AlarmClock } from "./alarm-clock.ts";
-import {
-  type ClientAttachment,
-  type RelayClient,
-  RelayClients,
-  send,
-  shareOfClient,
-} from "./relay-clients.ts";
+import { restoreClients } from "./client-attachment.ts";
+import type { ClientAttachment, RelayClient } from "./relay-client.ts";
+import { RelayClients, shareOfClient } from "./relay-clients.ts";
+import { RelaySources } from "./relay-sources.ts";
 import { RelayStorage } from "./relay-storage.ts";
 import { answerClose } from "./socket-close.ts";
+import { sendQuietly } from "./socket-send.ts";
 import { StreamAllowance } from "./stream-allowance.ts";
-import { invalidStreams } from "./stream-check.ts";
-import { UpstreamPool } from "./upstream-pool.ts";
-import { UserFeeds } from "./user-feeds.ts";
 
 /** The tag every anonymous socket of a public relay carries besides its address's (sockets take up to 10 tags). */
 const PUBLIC_TAG = "public";
@@ -42,8 +45,7 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
   readonly #clients: RelayClients;
   #market: Market | null = null;
   #options: RelayOptions | null = null;
-  #pool: UpstreamPool | null = null;
-  #feeds: UserFeeds | null = null;
+  #sources: RelaySources | null = null;
   #allowance: StreamAllowance | null = null;
   readonly #chains = new WeakMap<WebSocket, Promise<void>>();
   readonly #alarm: AlarmClock;
@@ -63,71 +65,19 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     await this.#alarm.load();
     const market = this.#storage.market();
     if (market === null) return;
-    const pool = this.#ensurePool(market);
-    if (pool === null) return;
-    const sockets = new Set<string>();
-    for (const ws of this.ctx.getWebSockets()) {
-      const attachment = this.#attachmentOf(ws);
-      if (attachment === null) {
-        ws.close(1012, "relay restarted");
-        continue;
-      }
-      sockets.add(attachment.id);
-      this.#clients.restore(ws, attachment);
-    }
-    this.#storage.keepSockets(sockets);
-    const [keys, wanted] = splitKeys(this.#clients.streams());
-    for (const key of keys) void this.#feeds?.open(key, true);
-    if (keys.length > 0) this.#wake();
-    const wantedSet = new Set(wanted);
-    this.#storage.removeStreams(this.#storage.streams().filter((stream) => !wantedSet.has(stream)));
-    if (wanted.length === 0) return;
-    // Clients already told about an outage that was on when the object stopped are not told again.
-    const told = this.#storage.lostStreams();
-    const untold = wanted.filter((stream) => !told.has(stream));
-    const failures = this.#storage.failures();
-    this.#log.log("warn", "relay restored", {
-      market,
-      clients: this.#clients.size,
-      streams: wanted.length,
-      failures,
-    });
-    this.#clients.notify("reconnecting", untold, Date.now());
-    this.#storage.setLost(untold, true);
-    pool.restore(wanted, failures, Date.now());
-    this.#wake();
-  }
-
-  /**
-   * A socket's attachment. Sockets accepted by an earlier version kept their subscriptions in the attachment
-   * itself; they are moved to SQLite here.
-   */
-  #attachmentOf(ws: WebSocket): ClientAttachment | null {
-    const raw = ws.deserializeAttachment() as Partial<ClientAttachment> & { streams?: unknown };
-    if (raw === null || typeof raw !== "object" || typeof raw.client !== "string") return null;
-    if (typeof raw.id === "string") return raw as ClientAttachment;
-    if (!Array.isArray(raw.streams)) return null;
-    const attachment: ClientAttachment = {
-      id: crypto.randomUUID(),
-      client: raw.client,
-      combined: raw.combined === true,
-      relayEvents: raw.relayEvents === true,
-    };
-    this.#storage.add(
-      attachment.id,
-      raw.streams.filter((s): s is string => typeof s === "string"),
-    );
-    ws.serializeAttachment(attachment);
-    return attachment;
+    const sources = this.#ensureSources(market);
+    if (sources === null) return;
+    restoreClients(this.ctx.getWebSockets(), this.#clients, this.#storage);
+    sources.restore(this.#clients.streams(), this.#clients.size, Date.now());
   }
 
   override async fetch(request: Request): Promise<Response> {
     const admission = decodeAdmission(request.headers.get(ADMISSION_HEADER));
     if (admission === null) return new Response("relay: not admitted by the gateway", { status: 400 });
     const market = admission.market;
-    const pool = this.#ensurePool(market);
+    const sources = this.#ensureSources(market);
     const options = this.#options;
-    if (pool === null || options === null)
+    if (sources === null || options === null)
       return refuse(500, "relay misconfigured: check the BINANCE_*_WS_URL and RELAY_* vars");
     const streams = [...new Set(admission.streams)];
     const [keys, marketStreams] = splitKeys(streams);
@@ -147,9 +97,8 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     if (this.#clients.overBacklog(share, () => new Set(this.ctx.getWebSockets())))
       return refuse(429, `this caller's sockets leave over ${options.maxCallerBacklogBytes} bytes unread`);
     const bad =
-      tooMany(streams.length, options.maxStreamsPerClient) ??
-      invalidStreams(market, marketStreams, options.maxStreamsPerClient) ??
-      this.#upstreamRoom(marketStreams, options);
+      invalidStreams(market, { count: streams.length, marketStreams }, options.maxStreamsPerClient) ??
+      sources.roomFor(marketStreams);
     if (bad !== null) return refuse(400, bad);
     const refusal = unlisted ?? this.#allowance?.share(share, marketStreams);
     if (refusal) return refuse(refusal.status, refusal.msg);
@@ -166,7 +115,7 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
       caller: admission.caller.slice(0, 256),
     };
     this.ctx.acceptWebSocket(server, tags);
-    this.#subscribeUpstream(this.#clients.add(server, state, streams));
+    this.#sources?.subscribe(this.#clients.add(server, state, streams));
     const headers = admission.protocol ? { "Sec-WebSocket-Protocol": admission.protocol } : undefined;
     return new Response(null, { status: 101, webSocket: client, headers });
   }
@@ -178,6 +127,7 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     const limits = {
       perClient: options.maxClientMessagesPerSecond,
       perCaller: options.maxCallerMessagesPerSecond,
+      maxBytes: options.maxMessageBytes,
     };
     const meter = this.#clients.meter(client, limits, Date.now());
     if (meter === "abusive") {
@@ -189,8 +139,8 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     const previous = this.#chains.get(ws) ?? Promise.resolve();
     // A reply counts against the backlog too: a client that asks and never reads is no cheaper than a slow one.
     const next = previous.then(async () => {
-      const reply = await this.#reply(client, message, meter === "over", options);
-      send(client, reply);
+      const reply = await this.#reply(client, readClientMessage(message, meter === "over", limits), options);
+      sendQuietly(client.ws, reply);
       this.#clients.watch(client, reply.length);
       // An UNSUBSCRIBE of its last key leaves a key-only socket no credential: it is closed as on revocation.
       this.#closeIfKeyless(client, "no listen key held");
@@ -205,21 +155,9 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
   /** The answer to one client message: a result, or an error in Binance's shape. Nothing changes on an error. */
   async #reply(
     client: RelayClient,
-    message: string | ArrayBuffer,
-    overBudget: boolean,
+    parsed: Result<ClientCommand, ProtocolError>,
     options: RelayOptions,
   ): Promise<string> {
-    const invalid = (msg: string, id = "null") =>
-      errorMessage({ code: 2, msg: `Invalid request: ${msg}`, id });
-    if (overBudget)
-      return invalid(
-        `too many messages: at most ${options.maxClientMessagesPerSecond} per second, ` +
-          `and ${options.maxCallerMessagesPerSecond} from all of a caller's connections`,
-      );
-    if (typeof message !== "string") return invalid("binary frames are not understood");
-    if (message.length > options.maxMessageBytes)
-      return invalid(`message larger than ${options.maxMessageBytes} bytes`);
-    const parsed = parseClientMessage(message);
     if (!parsed.ok) return errorMessage(parsed.error);
     const command = parsed.value;
     switch (command.kind) {
@@ -228,26 +166,27 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
         const [keys] = splitKeys(wanted.filter((s) => !client.streams.includes(s)));
         // A listen key must be a live relay key of this market (as Binance's must be alive): its feed opens
         // first; feeds opened for a SUBSCRIBE that then fails are closed again.
-        const failure = await this.#openFeeds(keys, command.id);
+        const failure = await this.#sources?.openFeeds(keys, command.id);
         const unlisted = await this.#allowance?.listing(splitKeys(wanted)[1], this.#carried);
         const fresh = wanted.filter((s) => !client.streams.includes(s));
         const [, marketStreams] = splitKeys(fresh);
         const capacity = options.maxStreamsPerClient - client.streams.length;
         const bad =
-          tooMany(fresh.length, capacity) ??
-          invalidStreams(this.#market ?? "um", marketStreams, capacity) ??
+          invalidStreams(this.#market ?? "um", { count: fresh.length, marketStreams }, capacity) ??
           unlisted?.msg ??
           this.#allowance?.share(shareOfClient(client.state), marketStreams)?.msg ??
-          this.#upstreamRoom(marketStreams, options);
+          this.#sources?.roomFor(marketStreams) ??
+          null;
         const gone = this.#clients.get(client.ws) !== client;
-        if (failure === null && bad === null && !gone)
-          this.#subscribeUpstream(this.#clients.subscribe(client, fresh));
-        for (const key of keys) if (!this.#clients.isSubscribed(key)) this.#feeds?.close(key);
-        if (failure !== null) return failure;
-        return bad === null ? resultMessage(command.id, "null") : invalid(bad, command.id);
+        if (!failure && bad === null && !gone)
+          this.#sources?.subscribe(this.#clients.subscribe(client, fresh));
+        for (const key of keys) if (!this.#clients.isSubscribed(key)) this.#sources?.closeFeed(key);
+        if (failure) return failure;
+        if (bad === null) return resultMessage(command.id, "null");
+        return errorMessage({ code: 2, msg: `Invalid request: ${bad}`, id: command.id });
       }
       case "unsubscribe":
-        this.#unsubscribeUpstream(this.#clients.unsubscribe(client, command.streams));
+        this.#sources?.unsubscribe(this.#clients.unsubscribe(client, command.streams));
         return resultMessage(command.id, "null");
       case "list":
         return resultMessage(command.id, JSON.stringify(client.streams));
@@ -264,15 +203,6 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     }
   }
 
-  /** Opens the feeds of listen keys; Binance's -1125 reply if one is not a live relay key, else null. */
-  async #openFeeds(keys: readonly string[], id: string): Promise<string | null> {
-    for (const key of keys) {
-      if (!(await this.#feeds?.open(key)))
-        return errorMessage({ code: -1125, msg: "This listenKey does not exist.", id });
-    }
-    return null;
-  }
-
   /** Streams some client holds: carried upstream, known-good. */
   readonly #carried = (stream: string): boolean => this.#clients.isSubscribed(stream);
 
@@ -285,27 +215,18 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     const gone = this.#clients.delete(client.ws);
     this.#log.log("warn", "client too slow", { market: this.#market, backlog: client.ws.bufferedAmount });
     client.ws.close(4008, reason);
-    queueMicrotask(() => this.#unsubscribeUpstream(gone));
-  }
-
-  /** Why these streams cannot be added upstream (the relay-wide cap), or null. */
-  #upstreamRoom(streams: readonly string[], options: RelayOptions): string | null {
-    // Asked on every SUBSCRIBE: it costs the request's streams, not the relay's.
-    const pool = this.#pool;
-    const added = streams.filter((stream) => pool?.has(stream) !== true).length;
-    if ((pool?.size ?? 0) + added <= options.maxUpstreamStreams) return null;
-    return `too many streams on this relay: it carries at most ${options.maxUpstreamStreams} distinct streams`;
+    queueMicrotask(() => this.#sources?.unsubscribe(gone));
   }
 
   /** The client's Close is answered with its code (clients such as Binance's Python connector wait for it). */
   override webSocketClose(ws: WebSocket, code: number, reason: string): void {
     answerClose(ws, code, reason);
-    this.#unsubscribeUpstream(this.#clients.delete(ws));
+    this.#sources?.unsubscribe(this.#clients.delete(ws));
     this.#clients.released(ws);
   }
 
   override webSocketError(ws: WebSocket): void {
-    this.#unsubscribeUpstream(this.#clients.delete(ws));
+    this.#sources?.unsubscribe(this.#clients.delete(ws));
     this.#clients.released(ws);
   }
 
@@ -316,28 +237,11 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
    */
   override async alarm(): Promise<void> {
     this.#alarm.fired();
-    const now = Date.now();
-    const pool = this.#pool;
-    if (pool === null) return;
-    pool.tick(now);
-    this.#feeds?.tick(now);
-    const feeding = (this.#feeds?.keys.length ?? 0) > 0;
-    const active = pool.streams.length > 0 || pool.connections.length > 0 || feeding;
-    const next = Math.min(
-      active ? now + (this.#options?.heartbeatMs ?? 30_000) : Number.POSITIVE_INFINITY,
-      pool.nextRetryAt() ?? Number.POSITIVE_INFINITY,
-      this.#feeds?.nextRetryAt() ?? Number.POSITIVE_INFINITY,
-    );
-    if (Number.isFinite(next)) this.#wake(next);
+    this.#sources?.tick(Date.now());
   }
 
-  /** Makes sure the alarm fires no later than `at` (default: one heartbeat from now). */
-  #wake(at?: number): void {
-    this.#alarm.wakeBy(at ?? Date.now() + (this.#options?.heartbeatMs ?? 30_000));
-  }
-
-  #ensurePool(market: Market): UpstreamPool | null {
-    if (this.#pool !== null) return this.#pool;
+  #ensureSources(market: Market): RelaySources | null {
+    if (this.#sources !== null) return this.#sources;
     const options = relayOptionsOf(this.env);
     if (!options.ok) {
       this.#log.log("error", "relay misconfigured", { problem: options.error });
@@ -356,24 +260,15 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
       ),
     );
     this.#allowance = new StreamAllowance(this.env, market, options.value, this.#clients.shares, this.#log);
-    this.#pool = new UpstreamPool(market, options.value, {
+    this.#sources = new RelaySources(this.env, market, options.value, this.#storage, {
       forward: (stream, text) => this.#clients.forward(stream, text),
-      notify: (notice, streams) => {
-        if (notice !== "stale") this.#storage.setLost(streams, notice === "reconnecting");
-        this.#clients.notify(notice, streams, Date.now());
-      },
+      notify: (notice, streams, now) => this.#clients.notify(notice, streams, now),
       refused: (stream, reason) => this.#onRefused(stream, reason),
+      keyEnded: (key) => this.#keyEnded(key),
+      wake: (at) => this.#alarm.wakeBy(at),
       log: (level, msg, fields) => this.#log.log(level, msg, { market, ...fields }),
-      wake: (at) => this.#wake(at),
-      backoff: (failures) => this.#storage.setFailures(failures),
     });
-    this.#feeds = new UserFeeds(this.env, market, {
-      forward: (key, frame) => this.#clients.forward(key, frame),
-      notify: (notice, key) => this.#clients.notify(notice, [key], Date.now()),
-      ended: (key) => this.#keyEnded(key),
-      wake: (at) => this.#wake(at),
-    });
-    return this.#pool;
+    return this.#sources;
   }
 
   /**
@@ -392,40 +287,8 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
 
   /** Binance refused a stream: its clients get Binance's error for it and lose the subscription. */
   #onRefused(stream: string, reason: string): void {
-    this.#storage.removeStreams([stream]);
     const msg = `Invalid request: stream ${stream} refused by Binance (${reason})`;
-    for (const client of this.#clients.drop(stream)) send(client, errorMessage({ code: 2, msg, id: "null" }));
+    for (const client of this.#clients.drop(stream))
+      sendQuietly(client.ws, errorMessage({ code: 2, msg, id: "null" }));
   }
-
-  #subscribeUpstream(added: readonly string[]): void {
-    const [keys, streams] = splitKeys(added);
-    for (const key of keys) void this.#feeds?.open(key);
-    if (streams.length === 0) return;
-    this.#storage.addStreams(streams);
-    for (const stream of streams) this.#pool?.add(stream);
-    this.#wake();
-  }
-
-  #unsubscribeUpstream(gone: readonly string[]): void {
-    const [keys, streams] = splitKeys(gone);
-    for (const key of keys) this.#feeds?.close(key);
-    if (streams.length === 0) return;
-    this.#storage.removeStreams(streams);
-    const now = Date.now();
-    for (const stream of streams) this.#pool?.remove(stream, now);
-  }
-}
-
-/** Relay listen keys (served by the user feeds) apart from market streams (served upstream). */
-function splitKeys(streams: readonly string[]): [keys: string[], marketStreams: string[]] {
-  const keys: string[] = [];
-  const marketStreams: string[] = [];
-  for (const stream of streams) (looksLikeListenKey(stream) ? keys : marketStreams).push(stream);
-  return [keys, marketStreams];
-}
-
-function tooMany(count: number, capacity: number): string | null {
-  return count > capacity
-    ? `too many streams: at most ${Math.max(capacity, 0)} more on this connection`
-    : null;
 }

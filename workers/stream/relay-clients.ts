@@ -4,59 +4,22 @@
 // SubscriptionStore, so both survive hibernation and eviction and the index is rebuilt when the object starts.
 // The index also keeps each caller's share of distinct streams (stream-shares.ts), and fan-out watches each
 // socket's send buffer: a client that falls too far behind, or whose caller's sockets together are too far
-// behind (backlog-ledger.ts), is handed to `lagging` instead of growing it further.
+// behind (client-backlog.ts), is handed to `lagging` instead of growing it further.
 
-import { BacklogLedger } from "../../shared/streams/backlog-ledger.ts";
 import { CallerMeter } from "../../shared/streams/caller-meter.ts";
+import type { MessageLimits } from "../../shared/streams/client-protocol.ts";
 import { payloadOf } from "../../shared/streams/frames.ts";
 import { PUBLIC_SHARE, ShareLedger } from "../../shared/streams/stream-shares.ts";
 import { eventTypeOf } from "../../shared/streams/user-data.ts";
-
-export interface ClientAttachment {
-  /** Names the socket's rows in the subscription store. */
-  readonly id: string;
-  readonly client: string;
-  combined: boolean;
-  relayEvents: boolean;
-  /** Per relay listen key, the user data events wanted (`events=`); a key not named gets every event. */
-  events?: Readonly<Record<string, readonly string[]>>;
-  /** Admitted by its relay listen keys alone (no other credential): closed when it holds none. */
-  keyOnly?: boolean;
-  /** The share its streams count against (stream-shares.ts); absent on sockets of an earlier version. */
-  share?: string;
-  /** Whom its messages count against with those of its other sockets (RelayAdmission.caller); absent likewise. */
-  caller?: string;
-}
-
-/** Where each socket's subscriptions are kept, in the order they were made. */
-export interface SubscriptionStore {
-  load(id: string): string[];
-  add(id: string, streams: readonly string[]): void;
-  remove(id: string, streams: readonly string[]): void;
-}
-
-export interface RelayClient {
-  readonly ws: WebSocket;
-  readonly state: ClientAttachment;
-  /** Subscriptions in the order they were made (LIST_SUBSCRIPTIONS answers in this order). */
-  readonly streams: string[];
-  readonly sentAt: number[];
-}
-
-/** Bytes one socket, and the sockets of one share together, may leave unread. */
-export interface BacklogBounds {
-  readonly perClient: number;
-  readonly perCaller: number;
-}
-
-/** Messages per second one socket, and the sockets of one caller together, may send. */
-export interface MessageLimits {
-  readonly perClient: number;
-  readonly perCaller: number;
-}
-
-/** Which bound a client was handed over for. */
-export type LagBound = "client" | "caller";
+import { backlogOf, ClientBacklog } from "./client-backlog.ts";
+import type {
+  BacklogBounds,
+  ClientAttachment,
+  LagBound,
+  RelayClient,
+  SubscriptionStore,
+} from "./relay-client.ts";
+import { sendQuietly } from "./socket-send.ts";
 
 export interface ClientsOptions {
   /** Whether a subscription counts against its caller's share (market streams do, listen keys do not). */
@@ -69,11 +32,7 @@ export class RelayClients {
   readonly #byWs = new Map<WebSocket, RelayClient>();
   readonly #subscribers = new Map<string, Set<RelayClient>>();
   readonly #shares = new ShareLedger();
-  #bounds: BacklogBounds = { perClient: Number.POSITIVE_INFINITY, perCaller: Number.POSITIVE_INFINITY };
-  #lagging: (client: RelayClient, bound: LagBound) => void = () => undefined;
-  /** Registered sockets' latest readings, and those of sockets closed for slowness until their close completes. */
-  readonly #open = new BacklogLedger<WebSocket>();
-  readonly #closing = new BacklogLedger<WebSocket>();
+  readonly #backlog = new ClientBacklog((ws) => this.#byWs.get(ws));
   readonly #callerMeter = new CallerMeter();
 
   constructor(store: SubscriptionStore, options: ClientsOptions) {
@@ -93,8 +52,7 @@ export class RelayClients {
    * 2026-11) reads undefined, counted as 0: nothing is watched there.
    */
   watchBacklog(bounds: BacklogBounds, lagging: (client: RelayClient, bound: LagBound) => void): void {
-    this.#bounds = bounds;
-    this.#lagging = lagging;
+    this.#backlog.watch(bounds, lagging);
   }
 
   /**
@@ -102,17 +60,12 @@ export class RelayClients {
    * unread: it then gets no new socket, or what it holds would grow past the bound.
    */
   overBacklog(share: string, live: () => ReadonlySet<WebSocket>): boolean {
-    if (this.#open.total(share) + this.#closing.total(share) <= this.#bounds.perCaller) return false;
-    const sockets = live();
-    for (const [ws] of this.#closing.entries(share)) if (!sockets.has(ws)) this.#closing.remove(ws);
-    for (const [ws] of this.#open.entries(share)) this.#open.set(share, ws, lagOf(backlogOf(ws)));
-    return this.#open.total(share) + this.#closing.total(share) > this.#bounds.perCaller;
+    return this.#backlog.overBacklog(share, live);
   }
 
   /** The socket's close completed (or it failed): whatever was queued for it is freed. */
   released(ws: WebSocket): void {
-    this.#open.remove(ws);
-    this.#closing.remove(ws);
+    this.#backlog.released(ws);
   }
 
   get size(): number {
@@ -146,9 +99,7 @@ export class RelayClients {
     const client = this.#byWs.get(ws);
     if (client === undefined) return [];
     this.#byWs.delete(ws);
-    const share = shareOfClient(client.state);
-    this.#open.remove(ws);
-    this.#closing.set(share, ws, lagOf(backlogOf(ws)));
+    this.#backlog.closing(ws, shareOfClient(client.state));
     return this.unsubscribe(client, [...client.streams]);
   }
 
@@ -214,25 +165,24 @@ export class RelayClients {
         event ??= eventTypeOf(raw);
         if (event !== "listenKeyExpired" && !wanted.includes(event ?? "")) continue;
       }
-      // What it held before this frame is how far behind it is; what it holds after, how much it costs now.
       const before = backlogOf(client.ws);
-      if (client.state.combined) send(client, text);
+      if (client.state.combined) sendQuietly(client.ws, text);
       else {
         raw ??= payloadOf(text, stream);
-        send(client, raw);
+        sendQuietly(client.ws, raw);
       }
       const share = shareOfClient(client.state);
-      if (backlogOf(client.ws) > this.#bounds.perClient) {
+      const bound = this.#backlog.afterFrame(client, share, before);
+      if (bound === "client") {
         behind ??= [];
         behind.push(client);
-      } else if (this.#open.set(share, client.ws, lagOf(before)) > this.#bounds.perCaller) {
+      } else if (bound === "caller") {
         over ??= new Set();
         over.add(share);
       }
     }
     // Handed over after the loop: the handler removes the clients from the very set iterated here.
-    if (behind !== undefined) for (const client of behind) this.#lagging(client, "client");
-    if (over !== undefined) for (const share of over) this.#trim(share);
+    if (behind !== undefined || over !== undefined) this.#backlog.handOver(behind ?? [], over ?? new Set());
   }
 
   /**
@@ -240,28 +190,8 @@ export class RelayClients {
    * characters was sent to it.
    */
   watch(client: RelayClient, sent: number): void {
-    if (this.#byWs.get(client.ws) !== client) return;
-    const share = shareOfClient(client.state);
-    const bytes = backlogOf(client.ws);
-    if (bytes > this.#bounds.perClient) this.#lagging(client, "client");
-    else if (this.#open.set(share, client.ws, lagOf(bytes - sent)) > this.#bounds.perCaller)
-      this.#trim(share);
-  }
-
-  /** Hands over the share's clients furthest behind until its open sockets are within its bound again. */
-  #trim(share: string): void {
-    while (this.#open.total(share) > this.#bounds.perCaller) {
-      let furthest: RelayClient | undefined;
-      let furthestBytes = 0;
-      for (const [ws, bytes] of this.#open.entries(share)) {
-        const client = this.#byWs.get(ws);
-        if (client !== undefined && bytes > furthestBytes) [furthest, furthestBytes] = [client, bytes];
-      }
-      if (furthest === undefined) return;
-      this.#lagging(furthest, "caller");
-      // A handler that kept the client would be asked again forever.
-      if (this.#byWs.get(furthest.ws) === furthest) return;
-    }
+    if (this.#byWs.get(client.ws) === client)
+      this.#backlog.afterReply(client, shareOfClient(client.state), sent);
   }
 
   /** Tells opted-in clients about a gap on the streams they hold. */
@@ -270,7 +200,8 @@ export class RelayClients {
     for (const client of this.#byWs.values()) {
       if (!client.state.relayEvents) continue;
       const theirs = client.streams.filter((stream) => affected.has(stream));
-      if (theirs.length > 0) send(client, JSON.stringify({ relay: notice, streams: theirs, time: now }));
+      if (theirs.length > 0)
+        sendQuietly(client.ws, JSON.stringify({ relay: notice, streams: theirs, time: now }));
     }
   }
 
@@ -278,7 +209,11 @@ export class RelayClients {
    * Counts a message against the client's per-second budget and its caller's: "ok", "over" (answer with an
    * error and ignore it) or "abusive" (three times either budget: close the connection).
    */
-  meter(client: RelayClient, limits: MessageLimits, now: number): "ok" | "over" | "abusive" {
+  meter(
+    client: RelayClient,
+    limits: Pick<MessageLimits, "perClient" | "perCaller">,
+    now: number,
+  ): "ok" | "over" | "abusive" {
     const times = client.sentAt;
     while (times.length > 0 && (times[0] ?? 0) <= now - 1000) times.shift();
     times.push(now);
@@ -313,28 +248,4 @@ export class RelayClients {
 /** The share a client's streams count against; sockets accepted before shares existed count by their client. */
 export function shareOfClient(state: ClientAttachment): string {
   return state.share ?? (state.client === "anonymous" ? PUBLIC_SHARE : `client:${state.client}`);
-}
-
-/**
- * What a healthy reader may hold unsent for a moment (a burst of frames not yet written, one large array): only
- * what a socket holds beyond it counts against its caller, so thousands of readers keeping up cost nothing there.
- */
-const IN_FLIGHT_BYTES = 65_536;
-
-function lagOf(bytes: number): number {
-  return Math.max(0, bytes - IN_FLIGHT_BYTES);
-}
-
-/** What the socket holds unsent; 0 on a runtime without bufferedAmount. */
-function backlogOf(ws: WebSocket): number {
-  const bytes: unknown = ws.bufferedAmount;
-  return typeof bytes === "number" ? bytes : 0;
-}
-
-export function send(client: RelayClient, text: string): void {
-  try {
-    client.ws.send(text);
-  } catch {
-    // The socket is closing; its close event removes the client.
-  }
 }

@@ -4,14 +4,16 @@
 // (SQLite in a Durable Object), so state and storage never disagree between two events.
 
 import type { Market } from "../../shared/catalog/types.ts";
-import type { SubscriptionStore } from "./relay-clients.ts";
+import { MetaTable } from "./meta-table.ts";
+import type { SubscriptionStore } from "./relay-client.ts";
 
 export class RelayStorage implements SubscriptionStore {
   readonly #sql: SqlStorage;
+  readonly #meta: MetaTable;
 
   constructor(sql: SqlStorage) {
     this.#sql = sql;
-    sql.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+    this.#meta = new MetaTable(sql);
     sql.exec("CREATE TABLE IF NOT EXISTS streams (name TEXT PRIMARY KEY)");
     sql.exec("CREATE TABLE IF NOT EXISTS lost_streams (name TEXT PRIMARY KEY)");
     sql.exec(
@@ -20,21 +22,21 @@ export class RelayStorage implements SubscriptionStore {
   }
 
   market(): Market | null {
-    const value = this.#meta("market");
+    const value = this.#meta.get("market");
     return value === "um" || value === "cm" ? value : null;
   }
 
   setMarket(market: Market): void {
-    this.#setMeta("market", market);
+    this.#meta.set("market", market);
   }
 
   failures(): number {
-    const value = Number(this.#meta("failures") ?? "0");
+    const value = Number(this.#meta.get("failures") ?? "0");
     return Number.isInteger(value) && value > 0 ? value : 0;
   }
 
   setFailures(failures: number): void {
-    this.#setMeta("failures", String(failures));
+    this.#meta.set("failures", String(failures));
   }
 
   streams(): string[] {
@@ -91,16 +93,5 @@ export class RelayStorage implements SubscriptionStore {
       .exec<{ name: string }>(query)
       .toArray()
       .map((row) => row.name);
-  }
-
-  #meta(key: string): string | null {
-    return (
-      this.#sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0]?.value ??
-      null
-    );
-  }
-
-  #setMeta(key: string, value: string): void {
-    this.#sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", key, value);
   }
 }

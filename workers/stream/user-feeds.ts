@@ -4,12 +4,12 @@
 // back-off on the relay's alarm and its clients are told (reconnecting, then reconnected); a key that lapsed
 // or was revoked ends its feed, and its clients get Binance's listenKeyExpired event.
 
-import { type RelayKeyScope, relayKeyMac, relayKeyScope } from "../../shared/auth/relay-key.ts";
+import { type RelayKeyScope, relayKeyScope } from "../../shared/auth/relay-key.ts";
 import type { Market } from "../../shared/catalog/types.ts";
 import { retryDelayMs } from "../../shared/rest/retry.ts";
 import { combinedFrame } from "../../shared/streams/frames.ts";
 import { KEY_ENDED, listenKeyExpiredEvent, noticeOf } from "../../shared/streams/user-data.ts";
-import { accountsOf, placementOf } from "../config/index.ts";
+import { accountsOf, placementOf, relayKeyConfigOf } from "../config/index.ts";
 import { userStreamStub } from "../durable-objects.ts";
 import type { GatewayEnv } from "../env.ts";
 import { answerClose } from "./socket-close.ts";
@@ -39,7 +39,6 @@ export class UserFeeds {
   readonly #market: Market;
   readonly #events: FeedEvents;
   readonly #feeds = new Map<string, Feed>();
-  #mac: { clients: string; key: Promise<CryptoKey> } | null = null;
 
   constructor(env: GatewayEnv, market: Market, events: FeedEvents) {
     this.#env = env;
@@ -179,11 +178,9 @@ export class UserFeeds {
   }
 
   async #scope(key: string): Promise<RelayKeyScope | null> {
-    const clients = this.#env.GATEWAY_CLIENTS ?? "";
-    if (this.#mac?.clients !== clients) this.#mac = { clients, key: relayKeyMac(clients) };
     const accounts = accountsOf(this.#env);
     const names = new Set(["main", ...(accounts.ok ? accounts.value.keys() : [])]);
-    const scope = await relayKeyScope(await this.#mac.key, key, [...names]);
+    const scope = await relayKeyScope(await relayKeyConfigOf(this.#env).mac, key, [...names]);
     return scope !== null && scope.market === this.#market ? scope : null;
   }
 }

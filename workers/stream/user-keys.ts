@@ -1,10 +1,10 @@
 // Helpers of the user stream object: which relay keys lost their access, and the failures it answers the
 // gateway with when it has no listen key to give.
 
-import { parseClients } from "../../shared/auth/clients.ts";
-import { type RelayKeyScope, relayKeyMac, relayKeyScope } from "../../shared/auth/relay-key.ts";
+import { type RelayKeyScope, relayKeyScope } from "../../shared/auth/relay-key.ts";
 import { errorBody, type GatewayErrorReason, toWireError } from "../../shared/errors.ts";
 import type { ListenKeyReply } from "../../shared/streams/user-data.ts";
+import type { RelayKeyConfig } from "../config/index.ts";
 import type { RelayKeyRow } from "./user-storage.ts";
 
 /**
@@ -14,15 +14,13 @@ import type { RelayKeyRow } from "./user-storage.ts";
 export async function unauthorizedKeys(
   rows: readonly RelayKeyRow[],
   scope: RelayKeyScope,
-  gatewayClients: string,
+  config: RelayKeyConfig,
 ): Promise<string[]> {
-  if (rows.length === 0) return [];
-  const clients = parseClients(gatewayClients);
-  if (!clients.ok) return [];
+  if (rows.length === 0 || config.clients === null) return [];
   const allowed = new Set(
-    clients.value.filter((c) => c.scopes.has("stream") && c.account === scope.account).map((c) => c.name),
+    config.clients.filter((c) => c.scopes.has("stream") && c.account === scope.account).map((c) => c.name),
   );
-  const mac = await relayKeyMac(gatewayClients);
+  const mac = await config.mac;
   const ended: string[] = [];
   for (const row of rows) {
     const genuine = (await relayKeyScope(mac, row.key, [scope.account]))?.market === scope.market;

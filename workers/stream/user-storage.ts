@@ -2,6 +2,7 @@
 // it is next kept alive, and the relay keys handed to clients with their owners and expiry times.
 
 import type { RelayKeyScope } from "../../shared/auth/relay-key.ts";
+import { MetaTable } from "./meta-table.ts";
 
 export interface RelayKeyRow {
   readonly key: string;
@@ -11,43 +12,44 @@ export interface RelayKeyRow {
 
 export class UserStorage {
   readonly #sql: SqlStorage;
+  readonly #meta: MetaTable;
 
   constructor(sql: SqlStorage) {
     this.#sql = sql;
-    sql.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+    this.#meta = new MetaTable(sql);
     sql.exec(
       "CREATE TABLE IF NOT EXISTS relay_keys (key TEXT PRIMARY KEY, client TEXT NOT NULL, expires_at INTEGER NOT NULL)",
     );
   }
 
   scope(): RelayKeyScope | null {
-    const account = this.#meta("account");
-    const market = this.#meta("market");
+    const account = this.#meta.get("account");
+    const market = this.#meta.get("market");
     return account !== null && (market === "um" || market === "cm") ? { account, market } : null;
   }
 
   setScope(scope: RelayKeyScope): void {
-    this.#setMeta("account", scope.account);
-    this.#setMeta("market", scope.market);
+    this.#meta.set("account", scope.account);
+    this.#meta.set("market", scope.market);
   }
 
   /** Binance's listen key in use, or null. */
   listenKey(): string | null {
-    return this.#meta("listen_key");
+    return this.#meta.get("listen_key");
   }
 
   setListenKey(listenKey: string | null): void {
-    if (listenKey === null) this.#sql.exec("DELETE FROM meta WHERE key = 'listen_key'");
-    else this.#setMeta("listen_key", listenKey);
+    if (listenKey === null) this.#meta.delete("listen_key");
+    else this.#meta.set("listen_key", listenKey);
   }
 
   keepaliveDue(): number | null {
-    const value = Number(this.#meta("keepalive_due") ?? Number.NaN);
+    const value = Number(this.#meta.get("keepalive_due") ?? Number.NaN);
     return Number.isFinite(value) ? value : null;
   }
 
   setKeepaliveDue(at: number): void {
-    this.#setMeta("keepalive_due", String(at));
+    this.#meta.set("keepalive_due", String(at));
   }
 
   /** The client's relay key that is still alive, if any. */
@@ -92,16 +94,5 @@ export class UserStorage {
       .exec<{ key: string; client: string; expires_at: number }>(query, ...bindings)
       .toArray()
       .map((row) => ({ key: row.key, client: row.client, expiresAt: row.expires_at }));
-  }
-
-  #meta(key: string): string | null {
-    return (
-      this.#sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0]?.value ??
-      null
-    );
-  }
-
-  #setMeta(key: string, value: string): void {
-    this.#sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", key, value);
   }
 }

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { errorMessage, parseClientMessage, resultMessage } from "../../../shared/streams/client-protocol.ts";
+import {
+  errorMessage,
+  parseClientMessage,
+  readClientMessage,
+  resultMessage,
+} from "../../../shared/streams/client-protocol.ts";
 import { combinedFrame, payloadOf, readUpstreamFrame } from "../../../shared/streams/frames.ts";
 import { parseConnectPath } from "../../../shared/streams/paths.ts";
 import { decodeAdmission, encodeAdmission } from "../../../shared/streams/relay-connect.ts";
@@ -229,5 +234,35 @@ describe("relay admission", () => {
     expect(
       decodeAdmission(encodeURIComponent(JSON.stringify({ ...admission, events: { k: "X" } }))),
     ).toBeNull();
+  });
+});
+
+describe("reading a client message within its limits", () => {
+  const limits = { perClient: 5, perCaller: 50, maxBytes: 64 };
+  const invalid = (msg: string) => ({ code: 2, msg: `Invalid request: ${msg}`, id: "null" });
+
+  it("answers a message past the budget without reading it", () => {
+    expect(readClientMessage('{"method":"LIST_SUBSCRIPTIONS","id":1}', true, limits)).toEqual({
+      ok: false,
+      error: invalid("too many messages: at most 5 per second, and 50 from all of a caller's connections"),
+    });
+  });
+
+  it("refuses binary frames and messages over the size limit", () => {
+    expect(readClientMessage(new ArrayBuffer(4), false, limits)).toEqual({
+      ok: false,
+      error: invalid("binary frames are not understood"),
+    });
+    expect(readClientMessage(`"${"x".repeat(64)}"`, false, limits)).toEqual({
+      ok: false,
+      error: invalid("message larger than 64 bytes"),
+    });
+  });
+
+  it("parses a message within its limits", () => {
+    expect(readClientMessage('{"method":"LIST_SUBSCRIPTIONS","id":1}', false, limits)).toEqual({
+      ok: true,
+      value: { kind: "list", id: "1" },
+    });
   });
 });
