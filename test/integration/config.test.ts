@@ -3,9 +3,14 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { cachedOn } from "../../workers/config/cache.ts";
-import { egressOptionsOf, logLevelOf, relayOptionsOf } from "../../workers/config/index.ts";
+import {
+  egressOptionsOf,
+  loadGatewayOptions,
+  logLevelOf,
+  relayOptionsOf,
+} from "../../workers/config/index.ts";
 import { integerReader, readInteger, readLocationHint } from "../../workers/config/read.ts";
-import { readRelayOptions } from "../../workers/config/relay.ts";
+import { readRelayOptions, userStreamOptionsOf } from "../../workers/config/relay.ts";
 import { deskName, egressObjectName, relayName, userStreamName } from "../../workers/durable-objects.ts";
 import type { GatewayEnv } from "../../workers/env.ts";
 
@@ -115,5 +120,38 @@ describe("Durable Object names", () => {
     expect(relayName("um", null)).toBe("relay:um:default");
     expect(userStreamName("main", "cm", "weur")).toBe("user:main:cm:weur");
     expect(deskName("sub1", "um", null)).toBe("desk:sub1:um:default");
+  });
+});
+
+describe("vars given as numbers or booleans (an unquoted value in wrangler.toml [vars] is a JSON binding)", () => {
+  // Before the one integer reader, the relay's and the user stream object's vars were read with String(...); the
+  // review of issue 11 found the reader calling .trim() on a number, which took the relay and user streams down.
+  const unquoted = (value: number | boolean) => value as unknown as string;
+
+  it("reads the relay's options", () => {
+    const options = readRelayOptions({ ...(env as GatewayEnv), RELAY_HEARTBEAT_MS: unquoted(30_000) });
+    expect(options.ok && options.value.heartbeatMs).toBe(30_000);
+  });
+
+  it("reads the user stream object's options", () => {
+    const options = userStreamOptionsOf({
+      ...(env as GatewayEnv),
+      LISTEN_KEY_KEEPALIVE_MS: unquoted(1_800_000),
+    });
+    expect(options.ok && options.value.keepaliveMs).toBe(1_800_000);
+  });
+
+  it("reads the gateway's options, a boolean switch included", async () => {
+    const options = await loadGatewayOptions({
+      ...(env as GatewayEnv),
+      UPSTREAM_TIMEOUT_MS: unquoted(4321),
+      RELAY_PUBLIC: unquoted(true),
+    });
+    expect(options.ok && [options.value.timeoutMs, options.value.relay.isPublic]).toEqual([4321, true]);
+  });
+
+  it("still refuses a number out of range, naming the var", () => {
+    const options = readRelayOptions({ ...(env as GatewayEnv), RELAY_HEARTBEAT_MS: unquoted(-5) });
+    expect(options.ok ? null : options.error).toMatch(/^RELAY_HEARTBEAT_MS must be a whole number/);
   });
 });

@@ -1,7 +1,15 @@
 // The one error type at the edge and the one place that renders it, in Binance's `{"code","msg"}` shape.
 // It has no Hono dependency, so the Durable Objects render their refusals here too.
 
-import { errorBody, type GatewayErrorReason, toWireError } from "../../shared/errors.ts";
+import {
+  errorBody,
+  type GatewayErrorKind,
+  type GatewayErrorReason,
+  toWireError,
+} from "../../shared/errors.ts";
+
+/** Answers that are Binance's own to the byte (its -1125 for a listen key): no header says the gateway made them. */
+const BINANCES_OWN: ReadonlySet<GatewayErrorKind> = new Set(["listen-key-unknown"]);
 
 export class GatewayError extends Error {
   readonly reason: GatewayErrorReason;
@@ -15,7 +23,8 @@ export class GatewayError extends Error {
 
 export function renderError(reason: GatewayErrorReason): Response {
   const wire = toWireError(reason);
-  const headers = new Headers({ "Content-Type": "application/json", "X-Gateway-Error": reason.kind });
+  const headers = new Headers({ "Content-Type": "application/json" });
+  if (!BINANCES_OWN.has(reason.kind)) headers.set("X-Gateway-Error", reason.kind);
   if (reason.kind === "upstream-banned" || reason.kind === "weight-budget") {
     headers.set("Retry-After", String(Math.max(1, Math.ceil((reason.until - Date.now()) / 1000))));
   }

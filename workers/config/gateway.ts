@@ -11,7 +11,7 @@ import type { Hook } from "../../shared/webhooks/config.ts";
 import type { GatewayEnv } from "../env.ts";
 import { cachedOn } from "./cache.ts";
 import { ACCOUNT_VARS, accountsOf, hooksOf, locationHintOf, relayKeyConfigOf, weightOf } from "./parts.ts";
-import { readInteger } from "./read.ts";
+import { readInteger, varText } from "./read.ts";
 
 export interface GatewayOptions {
   readonly registry: ClientRegistry;
@@ -95,7 +95,7 @@ async function readGatewayOptions(env: GatewayVars): Promise<Result<GatewayOptio
   if (!maxBodyBytes.ok) return maxBodyBytes;
   const hint = locationHintOf(env);
   if (!hint.ok) return hint;
-  const relayPublic = (env.RELAY_PUBLIC ?? "").trim().toLowerCase();
+  const relayPublic = varText(env.RELAY_PUBLIC).trim().toLowerCase();
   if (relayPublic !== "" && relayPublic !== "true" && relayPublic !== "false") {
     return err("RELAY_PUBLIC must be true or false");
   }
@@ -105,7 +105,7 @@ async function readGatewayOptions(env: GatewayVars): Promise<Result<GatewayOptio
     max: 86_400,
   });
   if (!tokenTtlSeconds.ok) return tokenTtlSeconds;
-  const allowedOrigins = (env.RELAY_ALLOWED_ORIGINS ?? "")
+  const allowedOrigins = varText(env.RELAY_ALLOWED_ORIGINS)
     .split(",")
     .map((o) => o.trim())
     .filter((o) => o !== "");

@@ -9,13 +9,19 @@ export interface IntegerRange {
   readonly max: number;
 }
 
+/**
+ * A var's text. An unquoted value in wrangler.toml's [vars] (`RELAY_PUBLIC = true`, `RELAY_HEARTBEAT_MS = 30000`)
+ * reaches the Worker as a JSON value, not a string, whatever the generated types say: numbers and booleans are
+ * read as they are written; anything else (an object, an array) is no text at all.
+ */
+export function varText(value: unknown): string {
+  if (typeof value === "string") return value;
+  return typeof value === "number" || typeof value === "boolean" ? String(value) : "";
+}
+
 /** A var holding a whole number from min to max; empty or unset means the fallback. */
-export function readInteger(
-  name: string,
-  text: string | undefined,
-  range: IntegerRange,
-): Result<number, string> {
-  const trimmed = (text ?? "").trim();
+export function readInteger(name: string, text: unknown, range: IntegerRange): Result<number, string> {
+  const trimmed = varText(text).trim();
   if (trimmed === "") return ok(range.fallback);
   const value = Number(trimmed);
   if (!Number.isInteger(value) || value < range.min || value > range.max) {
@@ -29,7 +35,7 @@ export function readInteger(
  * a failed read yields its fallback, which the caller never uses because it then reports the failure.
  */
 export function integerReader(): {
-  readonly read: (name: string, text: string | undefined, range: IntegerRange) => number;
+  readonly read: (name: string, text: unknown, range: IntegerRange) => number;
   readonly failure: () => string | null;
 } {
   let failure: string | null = null;
@@ -60,8 +66,8 @@ const LOCATION_HINTS: readonly DurableObjectLocationHint[] = [
 ];
 
 /** BINANCE_LOCATION_HINT: null when unset or empty, else one of Cloudflare's hints. */
-export function readLocationHint(text: string | undefined): Result<DurableObjectLocationHint | null, string> {
-  const hint = (text ?? "").trim();
+export function readLocationHint(text: unknown): Result<DurableObjectLocationHint | null, string> {
+  const hint = varText(text).trim();
   if (hint === "") return ok(null);
   const known = LOCATION_HINTS.find((known) => known === hint);
   if (known === undefined) {
