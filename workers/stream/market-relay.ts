@@ -21,7 +21,8 @@ import {
 } from "../../shared/streams/client-protocol.ts";
 import { admitClient, callerTag, PUBLIC_TAG } from "../../shared/streams/relay-admission.ts";
 import { ADMISSION_HEADER, decodeAdmission } from "../../shared/streams/relay-connect.ts";
-import { invalidStreams, splitKeys } from "../../shared/streams/stream-check.ts";
+import { decideSubscribe, freshStreams, readSubscribe } from "../../shared/streams/relay-subscribe.ts";
+import { splitKeys } from "../../shared/streams/stream-check.ts";
 import { shareOf } from "../../shared/streams/stream-shares.ts";
 import { refuseStream as refuse } from "../api/errors.ts";
 import { logLevelOf, type RelayOptions, relayOptionsOf } from "../config/index.ts";
@@ -160,30 +161,8 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     if (!parsed.ok) return errorMessage(parsed.error);
     const command = parsed.value;
     switch (command.kind) {
-      case "subscribe": {
-        const wanted = [...new Set(command.streams)];
-        const [keys] = splitKeys(wanted.filter((s) => !client.streams.includes(s)));
-        // A listen key must be a live relay key of this market (as Binance's must be alive): its feed opens
-        // first; feeds opened for a SUBSCRIBE that then fails are closed again.
-        const failure = await this.#sources?.openFeeds(keys, command.id);
-        const unlisted = await this.#allowance?.listing(splitKeys(wanted)[1], this.#carried);
-        const fresh = wanted.filter((s) => !client.streams.includes(s));
-        const [, marketStreams] = splitKeys(fresh);
-        const capacity = options.maxStreamsPerClient - client.streams.length;
-        const bad =
-          invalidStreams(this.#market ?? "um", { count: fresh.length, marketStreams }, capacity) ??
-          unlisted?.msg ??
-          this.#allowance?.share(shareOfClient(client.state), marketStreams)?.msg ??
-          this.#sources?.roomFor(marketStreams) ??
-          null;
-        const gone = this.#clients.get(client.ws) !== client;
-        if (!failure && bad === null && !gone)
-          this.#sources?.subscribe(this.#clients.subscribe(client, fresh));
-        for (const key of keys) if (!this.#clients.isSubscribed(key)) this.#sources?.closeFeed(key);
-        if (failure) return failure;
-        if (bad === null) return resultMessage(command.id, "null");
-        return errorMessage({ code: 2, msg: `Invalid request: ${bad}`, id: command.id });
-      }
+      case "subscribe":
+        return this.#subscribe(client, command, options);
       case "unsubscribe":
         this.#sources?.unsubscribe(this.#clients.unsubscribe(client, command.streams));
         return resultMessage(command.id, "null");
@@ -200,6 +179,37 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
         );
         return resultMessage(command.id, "null");
     }
+  }
+
+  /** A SUBSCRIBE: the feeds and the listing are awaited first, then the pure decision is carried out. */
+  async #subscribe(
+    client: RelayClient,
+    command: Extract<ClientCommand, { streams: readonly string[] }>,
+    options: RelayOptions,
+  ): Promise<string> {
+    const request = readSubscribe(command.streams, client.streams);
+    // A listen key must be a live relay key of this market (as Binance's must be alive): its feed opens
+    // first; feeds opened for a SUBSCRIBE that then fails are closed again.
+    const feedsOpened = (await this.#sources?.openFeeds(request.keys)) ?? true;
+    const unlisted = (await this.#allowance?.listing(request.marketStreams, this.#carried)) ?? null;
+    const { marketStreams } = freshStreams(request.wanted, client.streams);
+    const outcome = decideSubscribe({
+      id: command.id,
+      market: this.#market ?? "um",
+      request,
+      held: client.streams,
+      maxStreamsPerClient: options.maxStreamsPerClient,
+      feedsOpened,
+      unlisted,
+      overShare: this.#allowance?.share(shareOfClient(client.state), marketStreams) ?? null,
+      noRoom: this.#sources?.roomFor(marketStreams) ?? null,
+      gone: this.#clients.get(client.ws) !== client,
+      keysHeld: request.keys.filter(this.#carried),
+    });
+    if (outcome.subscribe !== null)
+      this.#sources?.subscribe(this.#clients.subscribe(client, outcome.subscribe));
+    for (const key of outcome.closeFeeds) this.#sources?.closeFeed(key);
+    return outcome.reply;
   }
 
   /** Streams some client holds: carried upstream, known-good. */
