@@ -16,7 +16,7 @@
 
 import type { LaneAction, LanesOptions, LanesPorts } from "./upstream-lane-actions.ts";
 import { LaneConnections } from "./upstream-lane-connections.ts";
-import { swapIfLinedUp, watchLanes } from "./upstream-lane-watchdog.ts";
+import { LaneWatchdog } from "./upstream-lane-watchdog.ts";
 import { hasRoom, type Link, liveOf, maxFailures, newSlot, nextRetryAt } from "./upstream-slots.ts";
 import { hasUnhealthy } from "./upstream-watch.ts";
 
@@ -25,10 +25,12 @@ const NONE: readonly never[] = [];
 
 export class UpstreamLanes<C extends Link> {
   readonly #lanes: LaneConnections<C>;
+  readonly #watchdog: LaneWatchdog<C>;
   #lastTickAt = 0;
 
   constructor(options: LanesOptions, ports: LanesPorts<C>) {
     this.#lanes = new LaneConnections(options, ports);
+    this.#watchdog = new LaneWatchdog(this.#lanes);
   }
 
   /** The earliest pending reconnect, if any. */
@@ -133,7 +135,7 @@ export class UpstreamLanes<C extends Link> {
     for (const lane of slot?.lanes ?? []) {
       if (lane.next === link) {
         lane.swapAt ??= now + lanes.merge.holdMs;
-        if (slot !== null) swapIfLinedUp(lanes, slot, lane, now, out);
+        if (slot !== null) this.#watchdog.swapIfLinedUp(slot, lane, now, out);
       }
       if (lane.current === link && lane.failures > 0) {
         lane.failures = 0;
@@ -191,6 +193,6 @@ export class UpstreamLanes<C extends Link> {
 
   #tick(now: number, out: LaneAction<C>[]): void {
     this.#lastTickAt = now;
-    watchLanes(this.#lanes, now, out);
+    this.#watchdog.tick(now, out);
   }
 }

@@ -4,18 +4,9 @@ import { describe, expect, it } from "vitest";
 import type { LaneAction, LanesOptions } from "../../../shared/streams/upstream-lane-actions.ts";
 import { LaneConnections } from "../../../shared/streams/upstream-lane-connections.ts";
 import { type Link, newSlot, type Slot } from "../../../shared/streams/upstream-slots.ts";
+import { LANE_OPTIONS } from "./lane-options.ts";
 
-const OPTIONS: LanesOptions = {
-  redundancy: 1,
-  maxStreamsPerUpstream: 3,
-  maxConnectionMs: 60_000,
-  idleCloseMs: 5000,
-  probeMs: 30_000,
-  staleMs: 10_000,
-  silenceMs: 60_000,
-  pathOf: () => "/market/stream",
-  noticeStalls: true,
-};
+const OPTIONS: LanesOptions = { ...LANE_OPTIONS, redundancy: 1 };
 
 type PlainLink = Link & { state: "connecting" | "open" | "closed"; subscribed: Map<string, number> };
 
