@@ -1,8 +1,9 @@
 // Structured JSON logs, one object per line (Workers Logs indexes the fields). Callers pass only safe fields:
 // paths without query strings, client names, statuses, timings. Never parameters, keys or signatures.
 
+import type { LogFields } from "../shared/streams/upstream-lane-actions.ts";
+
 export type LogLevel = "debug" | "info" | "warn" | "error";
-export type LogFields = Readonly<Record<string, string | number | boolean | null | undefined>>;
 
 const RANK: Readonly<Record<LogLevel, number>> = { debug: 10, info: 20, warn: 30, error: 40 };
 

@@ -7,6 +7,8 @@
 // for an hour). A key replaced again before any event arrived waits 1 s, 2 s, 4 s ... up to 5 minutes before
 // asking Binance for another, so a refusing Binance is not asked in a loop.
 
+import type { LogFields } from "./upstream-lane-actions.ts";
+
 export type LifecycleAction =
   | { readonly kind: "save-key"; readonly listenKey: string | null }
   | { readonly kind: "save-due"; readonly at: number }
@@ -25,8 +27,6 @@ export type LifecycleAction =
       readonly msg: string;
       readonly fields: LogFields;
     };
-
-type LogFields = Readonly<Record<string, string | number>>;
 
 /** What to do after a key was found gone: ask Binance for a new one, or wait (the alarm asks later). */
 export type Replacement = "create" | "wait";

@@ -6,7 +6,11 @@ import type { Link } from "./upstream-slots.ts";
 
 export type GapNotice = "reconnecting" | "reconnected" | "stale";
 
-export type LogFields = Readonly<Record<string, string | number>>;
+/**
+ * The fields of a structured log line, for the machines here that return "log" actions and for the Worker's
+ * logger (workers/log.ts), which is typed by this one definition. Only safe fields: never keys or signatures.
+ */
+export type LogFields = Readonly<Record<string, string | number | boolean | null | undefined>>;
 
 export type LaneAction<C extends Link> =
   /** Start connecting a connection made by `create`. */

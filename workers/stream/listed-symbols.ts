@@ -7,6 +7,7 @@ import { MAIN_ACCOUNT } from "../../shared/auth/accounts.ts";
 import type { Market } from "../../shared/catalog/types.ts";
 import { type Listing, parseListing } from "../../shared/streams/listing.ts";
 import type { ListingCheck, ListingVerdict } from "../../shared/streams/listing-check.ts";
+import type { Refusal } from "../../shared/streams/relay-admission.ts";
 import { placementOf } from "../config/index.ts";
 import type { GatewayEnv } from "../env.ts";
 import type { Logger } from "../log.ts";
@@ -73,7 +74,7 @@ export function exchangeListing(env: GatewayEnv, market: Market, log: Logger): (
 }
 
 /** The words after "Invalid request: " for a refusal, with the HTTP status a connect gets; null for "ok". */
-export function listingRefusal(verdict: ListingVerdict): { msg: string; status: number } | null {
+export function listingRefusal(verdict: ListingVerdict): Refusal | null {
   switch (verdict.kind) {
     case "ok":
       return null;

@@ -19,9 +19,11 @@ import {
   readClientMessage,
   resultMessage,
 } from "../../shared/streams/client-protocol.ts";
+import { admitClient, callerTag, PUBLIC_TAG } from "../../shared/streams/relay-admission.ts";
 import { ADMISSION_HEADER, decodeAdmission } from "../../shared/streams/relay-connect.ts";
-import { invalidStreams, splitKeys } from "../../shared/streams/stream-check.ts";
-import { PUBLIC_SHARE, shareOf } from "../../shared/streams/stream-shares.ts";
+import { decideSubscribe, freshStreams, readSubscribe } from "../../shared/streams/relay-subscribe.ts";
+import { splitKeys } from "../../shared/streams/stream-check.ts";
+import { shareOf } from "../../shared/streams/stream-shares.ts";
 import { refuseStream as refuse } from "../api/errors.ts";
 import { logLevelOf, type RelayOptions, relayOptionsOf } from "../config/index.ts";
 import type { GatewayEnv } from "../env.ts";
@@ -35,9 +37,6 @@ import { RelayStorage } from "./relay-storage.ts";
 import { answerClose } from "./socket-close.ts";
 import { sendQuietly } from "./socket-send.ts";
 import { StreamAllowance } from "./stream-allowance.ts";
-
-/** The tag every anonymous socket of a public relay carries besides its address's (sockets take up to 10 tags). */
-const PUBLIC_TAG = "public";
 
 export class MarketRelay extends DurableObject<GatewayEnv> {
   readonly #log: Logger;
@@ -82,26 +81,27 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     const streams = [...new Set(admission.streams)];
     const [keys, marketStreams] = splitKeys(streams);
     // First, as it may wait for exchangeInfo: nothing is awaited between the checks below and the accept.
-    const unlisted = await this.#allowance?.listing(marketStreams, this.#carried);
-    if (this.ctx.getWebSockets().length >= options.maxClients)
-      return refuse(503, `relay full: at most ${options.maxClients} clients`);
-    const callerTag = `caller:${admission.caller}`.slice(0, 256);
-    if (this.ctx.getWebSockets(callerTag).length >= options.maxClientsPerCaller)
-      return refuse(429, `at most ${options.maxClientsPerCaller} connections per caller`);
+    const unlisted = (await this.#allowance?.listing(marketStreams, this.#carried)) ?? null;
     const share = shareOf(admission.caller);
-    // Anonymous sockets are limited per address, and all together too: addresses cost an attacker nothing, so
-    // per address alone they could fill the relay and lock every credential out.
-    const tags = share === PUBLIC_SHARE ? [callerTag, PUBLIC_TAG] : [callerTag];
-    if (share === PUBLIC_SHARE && this.ctx.getWebSockets(PUBLIC_TAG).length >= options.maxPublicClients)
-      return refuse(429, `anonymous clients together hold at most ${options.maxPublicClients} connections`);
-    if (this.#clients.overBacklog(share, () => new Set(this.ctx.getWebSockets())))
-      return refuse(429, `this caller's sockets leave over ${options.maxCallerBacklogBytes} bytes unread`);
-    const bad =
-      invalidStreams(market, { count: streams.length, marketStreams }, options.maxStreamsPerClient) ??
-      sources.roomFor(marketStreams);
-    if (bad !== null) return refuse(400, bad);
-    const refusal = unlisted ?? this.#allowance?.share(share, marketStreams);
-    if (refusal) return refuse(refusal.status, refusal.msg);
+    const sockets = {
+      all: this.ctx.getWebSockets().length,
+      caller: this.ctx.getWebSockets(callerTag(admission.caller)).length,
+      public: this.ctx.getWebSockets(PUBLIC_TAG).length,
+    };
+    const decision = admitClient(
+      {
+        market,
+        caller: admission.caller,
+        streams,
+        sockets,
+        overBacklog: this.#clients.overBacklog(share, () => new Set(this.ctx.getWebSockets())),
+        noRoom: sources.roomFor(marketStreams),
+        unlisted,
+        overShare: this.#allowance?.share(share, marketStreams) ?? null,
+      },
+      options,
+    );
+    if (!decision.ok) return refuse(decision.error.status, decision.error.msg);
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     const state: ClientAttachment = {
@@ -114,7 +114,7 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
       share,
       caller: admission.caller.slice(0, 256),
     };
-    this.ctx.acceptWebSocket(server, tags);
+    this.ctx.acceptWebSocket(server, [...decision.value.tags]);
     this.#sources?.subscribe(this.#clients.add(server, state, streams));
     const headers = admission.protocol ? { "Sec-WebSocket-Protocol": admission.protocol } : undefined;
     return new Response(null, { status: 101, webSocket: client, headers });
@@ -161,30 +161,8 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     if (!parsed.ok) return errorMessage(parsed.error);
     const command = parsed.value;
     switch (command.kind) {
-      case "subscribe": {
-        const wanted = [...new Set(command.streams)];
-        const [keys] = splitKeys(wanted.filter((s) => !client.streams.includes(s)));
-        // A listen key must be a live relay key of this market (as Binance's must be alive): its feed opens
-        // first; feeds opened for a SUBSCRIBE that then fails are closed again.
-        const failure = await this.#sources?.openFeeds(keys, command.id);
-        const unlisted = await this.#allowance?.listing(splitKeys(wanted)[1], this.#carried);
-        const fresh = wanted.filter((s) => !client.streams.includes(s));
-        const [, marketStreams] = splitKeys(fresh);
-        const capacity = options.maxStreamsPerClient - client.streams.length;
-        const bad =
-          invalidStreams(this.#market ?? "um", { count: fresh.length, marketStreams }, capacity) ??
-          unlisted?.msg ??
-          this.#allowance?.share(shareOfClient(client.state), marketStreams)?.msg ??
-          this.#sources?.roomFor(marketStreams) ??
-          null;
-        const gone = this.#clients.get(client.ws) !== client;
-        if (!failure && bad === null && !gone)
-          this.#sources?.subscribe(this.#clients.subscribe(client, fresh));
-        for (const key of keys) if (!this.#clients.isSubscribed(key)) this.#sources?.closeFeed(key);
-        if (failure) return failure;
-        if (bad === null) return resultMessage(command.id, "null");
-        return errorMessage({ code: 2, msg: `Invalid request: ${bad}`, id: command.id });
-      }
+      case "subscribe":
+        return this.#subscribe(client, command, options);
       case "unsubscribe":
         this.#sources?.unsubscribe(this.#clients.unsubscribe(client, command.streams));
         return resultMessage(command.id, "null");
@@ -201,6 +179,37 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
         );
         return resultMessage(command.id, "null");
     }
+  }
+
+  /** A SUBSCRIBE: the feeds and the listing are awaited first, then the pure decision is carried out. */
+  async #subscribe(
+    client: RelayClient,
+    command: Extract<ClientCommand, { streams: readonly string[] }>,
+    options: RelayOptions,
+  ): Promise<string> {
+    const request = readSubscribe(command.streams, client.streams);
+    // A listen key must be a live relay key of this market (as Binance's must be alive): its feed opens
+    // first; feeds opened for a SUBSCRIBE that then fails are closed again.
+    const feedsOpened = (await this.#sources?.openFeeds(request.keys)) ?? true;
+    const unlisted = (await this.#allowance?.listing(request.marketStreams, this.#carried)) ?? null;
+    const { marketStreams } = freshStreams(request.wanted, client.streams);
+    const outcome = decideSubscribe({
+      id: command.id,
+      market: this.#market ?? "um",
+      request,
+      held: client.streams,
+      maxStreamsPerClient: options.maxStreamsPerClient,
+      feedsOpened,
+      unlisted,
+      overShare: this.#allowance?.share(shareOfClient(client.state), marketStreams) ?? null,
+      noRoom: this.#sources?.roomFor(marketStreams) ?? null,
+      gone: this.#clients.get(client.ws) !== client,
+      keysHeld: request.keys.filter(this.#carried),
+    });
+    if (outcome.subscribe !== null)
+      this.#sources?.subscribe(this.#clients.subscribe(client, outcome.subscribe));
+    for (const key of outcome.closeFeeds) this.#sources?.closeFeed(key);
+    return outcome.reply;
   }
 
   /** Streams some client holds: carried upstream, known-good. */

@@ -6,7 +6,6 @@
 // reconnects.
 
 import type { Market } from "../../shared/catalog/types.ts";
-import { errorMessage } from "../../shared/streams/client-protocol.ts";
 import { splitKeys } from "../../shared/streams/stream-check.ts";
 import type { LogFields } from "../../shared/streams/upstream-lane-actions.ts";
 import type { RelayOptions } from "../config/index.ts";
@@ -107,13 +106,10 @@ export class RelaySources {
     for (const stream of streams) this.#pool.remove(stream, now);
   }
 
-  /** Opens the feeds of relay keys (or finds them open); Binance's -1125 reply if one is not alive, else null. */
-  async openFeeds(keys: readonly string[], id: string): Promise<string | null> {
-    for (const key of keys) {
-      if (!(await this.#feeds.open(key)))
-        return errorMessage({ code: -1125, msg: "This listenKey does not exist.", id });
-    }
-    return null;
+  /** Opens the feeds of relay keys (or finds them open); false, and no more tried, once one is not alive. */
+  async openFeeds(keys: readonly string[]): Promise<boolean> {
+    for (const key of keys) if (!(await this.#feeds.open(key))) return false;
+    return true;
   }
 
   /** Closes a feed opened for a SUBSCRIBE that then failed (no client holds the key). */

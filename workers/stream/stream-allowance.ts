@@ -4,18 +4,12 @@
 
 import type { Market } from "../../shared/catalog/types.ts";
 import { ListingCheck } from "../../shared/streams/listing-check.ts";
+import type { Refusal } from "../../shared/streams/relay-admission.ts";
 import { PUBLIC_SHARE, type ShareLedger, shareRefusal } from "../../shared/streams/stream-shares.ts";
 import type { RelayOptions } from "../config/index.ts";
 import type { GatewayEnv } from "../env.ts";
 import type { Logger } from "../log.ts";
 import { exchangeListing, ListedSymbols, listingRefusal } from "./listed-symbols.ts";
-
-export interface Refusal {
-  /** The words after "Invalid request: " in a SUBSCRIBE error, and after "Stream relay: " at connect. */
-  readonly msg: string;
-  /** The HTTP status of a refused connect. */
-  readonly status: number;
-}
 
 export class StreamAllowance {
   readonly #listed: ListedSymbols;

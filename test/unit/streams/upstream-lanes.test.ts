@@ -3,6 +3,7 @@ import type { LinkStats } from "../../../shared/streams/upstream-health.ts";
 import type { LaneAction, LanesOptions } from "../../../shared/streams/upstream-lane-actions.ts";
 import { UpstreamLanes } from "../../../shared/streams/upstream-lanes.ts";
 import type { Link } from "../../../shared/streams/upstream-slots.ts";
+import { LANE_OPTIONS } from "./lane-options.ts";
 
 /** A connection as the lane machine sees it; the test plays the server. */
 class FakeLink implements Link {
@@ -30,17 +31,7 @@ class FakeLink implements Link {
   }
 }
 
-const OPTIONS: LanesOptions = {
-  redundancy: 2,
-  maxStreamsPerUpstream: 3,
-  maxConnectionMs: 60_000,
-  idleCloseMs: 5000,
-  probeMs: 30_000,
-  staleMs: 10_000,
-  silenceMs: 60_000,
-  pathOf: (stream) => (stream.includes("@depth") ? "/public/stream" : "/market/stream"),
-  noticeStalls: true,
-};
+const OPTIONS = LANE_OPTIONS;
 
 /** The machine with its effects carried out on fake links, as the pool does; actions are recorded. */
 function harness(options: Partial<LanesOptions> = {}) {
