@@ -1,7 +1,7 @@
 // Structured JSON logs, one object per line (Workers Logs indexes the fields). Callers pass only safe fields:
 // paths without query strings, client names, statuses, timings. Never parameters, keys or signatures.
 
-import type { LogFields } from "../shared/streams/upstream-lane-actions.ts";
+import type { LogFields } from "../shared/log-fields.ts";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 

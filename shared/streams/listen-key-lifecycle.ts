@@ -7,7 +7,7 @@
 // for an hour). A key replaced again before any event arrived waits 1 s, 2 s, 4 s ... up to 5 minutes before
 // asking Binance for another, so a refusing Binance is not asked in a loop.
 
-import type { LogFields } from "./upstream-lane-actions.ts";
+import type { LogFields } from "../log-fields.ts";
 
 export type LifecycleAction =
   | { readonly kind: "save-key"; readonly listenKey: string | null }

@@ -2,15 +2,10 @@
 // is built with (a connection factory, the merged frames' sink, the jitter), and the actions the Durable
 // Object's pool carries out.
 
+import type { LogFields } from "../log-fields.ts";
 import type { Link } from "./upstream-slots.ts";
 
 export type GapNotice = "reconnecting" | "reconnected" | "stale";
-
-/**
- * The fields of a structured log line, for the machines here that return "log" actions and for the Worker's
- * logger (workers/log.ts), which is typed by this one definition. Only safe fields: never keys or signatures.
- */
-export type LogFields = Readonly<Record<string, string | number | boolean | null | undefined>>;
 
 export type LaneAction<C extends Link> =
   /** Start connecting a connection made by `create`. */

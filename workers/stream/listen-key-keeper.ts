@@ -4,9 +4,9 @@
 // shared/streams/listen-key-lifecycle.ts; this carries out the actions it returns.
 
 import type { RelayKeyScope } from "../../shared/auth/relay-key.ts";
+import type { LogFields } from "../../shared/log-fields.ts";
 import { combinedFrame, payloadOf } from "../../shared/streams/frames.ts";
 import { type LifecycleAction, ListenKeyLifecycle } from "../../shared/streams/listen-key-lifecycle.ts";
-import type { LogFields } from "../../shared/streams/upstream-lane-actions.ts";
 import { eventTypeOf, type ListenKeyReply, userNotice } from "../../shared/streams/user-data.ts";
 import { relayOptionsOrNull, type UserStreamOptions } from "../config/index.ts";
 import type { GatewayEnv } from "../env.ts";

@@ -6,8 +6,8 @@
 // reconnects.
 
 import type { Market } from "../../shared/catalog/types.ts";
+import type { LogFields } from "../../shared/log-fields.ts";
 import { splitKeys } from "../../shared/streams/stream-check.ts";
-import type { LogFields } from "../../shared/streams/upstream-lane-actions.ts";
 import type { RelayOptions } from "../config/index.ts";
 import type { GatewayEnv } from "../env.ts";
 import type { RelayStorage } from "./relay-storage.ts";

@@ -4,7 +4,8 @@
 // renewals, the watchdog, back-off, notices) is the machine's and is unit-tested there.
 
 import type { Market } from "../../shared/catalog/types.ts";
-import type { GapNotice, LaneAction, LogFields } from "../../shared/streams/upstream-lane-actions.ts";
+import type { LogFields } from "../../shared/log-fields.ts";
+import type { GapNotice, LaneAction } from "../../shared/streams/upstream-lane-actions.ts";
 import { UpstreamLanes } from "../../shared/streams/upstream-lanes.ts";
 import { marketPath } from "../../shared/streams/upstream-slots.ts";
 import type { RelayOptions } from "../config/index.ts";

@@ -2,7 +2,7 @@
 // listen key as its one stream, on the private path (USDⓈ-M `/private`, COIN-M `/stream`).
 
 import type { RelayKeyScope } from "../../shared/auth/relay-key.ts";
-import type { LogFields } from "../../shared/streams/upstream-lane-actions.ts";
+import type { LogFields } from "../../shared/log-fields.ts";
 import type { RelayOptions } from "../config/index.ts";
 import { type PoolHandlers, UpstreamPool } from "./upstream-pool.ts";
 
