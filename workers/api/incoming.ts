@@ -41,6 +41,10 @@ export async function readIncoming(request: Request, maxBodyBytes: number): Prom
   return { rawQuery, rawBody, query: query.value, body: body.value, bodyKind: "form" };
 }
 
+// Strict: invalid UTF-8 is refused rather than silently turned into U+FFFD and forwarded. One decoder per
+// isolate: a decode without `stream` starts afresh, so it holds nothing between requests.
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
 export async function readBodyText(request: Request, limit: number): Promise<string> {
   const declared = Number(request.headers.get("Content-Length") ?? "0");
   if (declared > limit) throw new GatewayError({ kind: "body-too-large", limit });
@@ -59,8 +63,7 @@ export async function readBodyText(request: Request, limit: number): Promise<str
     chunks.push(value);
   }
   try {
-    // Strict: invalid UTF-8 is refused rather than silently turned into U+FFFD and forwarded.
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(concatBytes(...chunks));
+    return STRICT_UTF8.decode(concatBytes(...chunks));
   } catch {
     throw new GatewayError({ kind: "query-malformed" });
   }

@@ -16,10 +16,13 @@ export function cachedOn<K extends VarName, T>(
   names: readonly K[],
   read: (vars: Pick<GatewayEnv, K>) => T,
 ): (vars: Pick<GatewayEnv, K>) => T {
-  let cached: { readonly key: string; readonly value: T } | null = null;
+  let cached: { readonly values: readonly unknown[]; readonly value: T } | null = null;
   return (vars) => {
-    const key = names.map((name) => vars[name] ?? "").join("\u0000");
-    if (cached?.key !== key) cached = { key, value: read(vars) };
+    // Compared var by var, not joined into one key: every request calls this, and joining copies every value
+    // (PEM keys, GATEWAY_CLIENTS, WEBHOOKS) into a new string each time. The same text is usually the very same
+    // string, which compares without reading it.
+    if (cached === null || names.some((name, i) => cached?.values[i] !== vars[name]))
+      cached = { values: names.map((name) => vars[name]), value: read(vars) };
     return cached.value;
   };
 }

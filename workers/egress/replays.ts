@@ -59,11 +59,13 @@ export class ReplayStore {
   ): Promise<EgressReply> {
     const running = this.#inFlight.get(guard.key);
     if (running !== undefined) return replayed(await running);
-    const stored = this.#find(guard.key, now);
-    if (stored !== null) return replayed(stored);
     this.#prune(now);
-    // No await between the lookups above and this insert: no other call can slip in between.
-    this.#write(guard, { kind: "error", reason: unknown }, null);
+    // One statement claims the key (or finds it taken) on the common path, a first write; no await between the
+    // in-memory lookup above and it, so no other call can slip in between.
+    if (!this.#claim(guard, { kind: "error", reason: unknown }, now)) {
+      const stored = this.#find(guard.key, now);
+      if (stored !== null) return replayed(stored);
+    }
     const call = send().then((reply) => {
       this.#complete(guard, reply);
       return reply;
@@ -88,6 +90,23 @@ export class ReplayStore {
     const outcome = JSON.parse(row.outcome) as StoredOutcome;
     if (outcome.kind === "error") return outcome;
     return { ...outcome, body: row.body ?? new ArrayBuffer(0) };
+  }
+
+  /**
+   * Writes the pending record unless an unexpired one holds the key; false when one does. An expired record
+   * not yet pruned is overwritten, as if it were gone.
+   */
+  #claim(guard: ReplayGuard, pending: StoredOutcome, now: number): boolean {
+    const claimed = this.#sql.exec(
+      `INSERT INTO replays (key, expires_at, outcome, body) VALUES (?, ?, ?, NULL)
+       ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at, outcome = excluded.outcome, body = NULL
+       WHERE replays.expires_at <= ? RETURNING key`,
+      guard.key,
+      guard.expiresAt,
+      JSON.stringify(pending),
+      now,
+    );
+    return claimed.toArray().length > 0;
   }
 
   #complete(guard: ReplayGuard, reply: EgressReply): void {
