@@ -81,6 +81,14 @@ describe("cachedOn", () => {
     expect(hintOf({ BINANCE_LOCATION_HINT: "enam" })).toBe("enam");
     expect(reads).toBe(2);
   });
+
+  it("tells apart values that differ only in where one var ends and the next begins", () => {
+    const pairOf = cachedOn(["LOG_LEVEL", "BINANCE_LOCATION_HINT"], (vars) =>
+      [vars.LOG_LEVEL, vars.BINANCE_LOCATION_HINT].join("|"),
+    );
+    expect(pairOf({ LOG_LEVEL: "a\u0000", BINANCE_LOCATION_HINT: "" })).toBe("a\u0000|");
+    expect(pairOf({ LOG_LEVEL: "a", BINANCE_LOCATION_HINT: "\u0000" })).toBe("a|\u0000");
+  });
 });
 
 describe("the configuration parts", () => {
