@@ -62,9 +62,13 @@ export class ReplayStore {
     this.#prune(now);
     // One statement claims the key (or finds it taken) on the common path, a first write; no await between the
     // in-memory lookup above and it, so no other call can slip in between.
-    if (!this.#claim(guard, { kind: "error", reason: unknown }, now)) {
+    const pending: StoredOutcome = { kind: "error", reason: unknown };
+    if (!this.#claim(guard, pending, now)) {
+      // Taken by a record unexpired at the same `now`: its outcome is the answer. Were it gone, the write still
+      // does not leave without its record.
       const stored = this.#find(guard.key, now);
       if (stored !== null) return replayed(stored);
+      this.#write(guard, pending, null);
     }
     const call = send().then((reply) => {
       this.#complete(guard, reply);
