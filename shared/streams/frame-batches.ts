@@ -30,15 +30,20 @@ interface Pending {
 export class FrameBatches<K> {
   readonly #pending = new Map<K, Pending>();
 
-  /** Holds a message for `key`, whose window is `ms`: it is due `ms` after the first message it holds. */
-  add(key: K, ms: number, message: string, now: number): void {
+  /**
+   * Holds a message for `key`, whose window is `ms`: it is due `ms` after the first message it holds. Returns
+   * when it is due if this message starts its batch, else null (so a caller keeps the earliest deadline
+   * without looking at every client on every message).
+   */
+  add(key: K, ms: number, message: string, now: number): number | null {
     const pending = this.#pending.get(key);
     if (pending === undefined) {
       this.#pending.set(key, { parts: [message], chars: message.length, due: now + ms });
-      return;
+      return now + ms;
     }
     pending.parts.push(message);
     pending.chars += BATCH_SEPARATOR.length + message.length;
+    return null;
   }
 
   /** Characters held for `key` (0 if none): they count against its backlog like bytes the socket holds. */

@@ -7,7 +7,11 @@ import { FrameBatches, readBatchWindow, splitBatch } from "../../../shared/strea
 describe("frame batches", () => {
   it("joins a client's messages with newlines in the order they came, and the split gives them back", () => {
     const batches = new FrameBatches<string>();
-    const messages = ['{"e":"aggTrade","a":1}', '{"result":null,"id":7}', '{"relay":"stale","streams":["x"]}'];
+    const messages = [
+      '{"e":"aggTrade","a":1}',
+      '{"result":null,"id":7}',
+      '{"relay":"stale","streams":["x"]}',
+    ];
     for (const message of messages) batches.add("a", 10, message, 1000);
     expect(batches.held("a")).toBe(messages.join("\n").length);
     const frame = batches.take("a");
@@ -19,9 +23,9 @@ describe("frame batches", () => {
 
   it("makes a client due its window after its first held message, not after its latest", () => {
     const batches = new FrameBatches<string>();
-    batches.add("a", 10, "1", 1000);
-    batches.add("b", 5, "1", 1003);
-    batches.add("a", 10, "2", 1009);
+    expect(batches.add("a", 10, "1", 1000)).toBe(1010);
+    expect(batches.add("b", 5, "1", 1003)).toBe(1008);
+    expect(batches.add("a", 10, "2", 1009)).toBeNull();
     expect(batches.nextDue()).toBe(1008);
     expect(batches.due(1007)).toEqual([]);
     expect(batches.due(1008)).toEqual(["b"]);
@@ -41,7 +45,8 @@ describe("frame batches", () => {
     expect(readBatchWindow("0")).toBe(0);
     expect(readBatchWindow("1")).toBe(1);
     expect(readBatchWindow("100")).toBe(100);
-    for (const bad of ["101", "-1", "5.5", "", "abc", "1e2", "0100"]) expect(readBatchWindow(bad)).toBeUndefined();
+    for (const bad of ["101", "-1", "5.5", "", "abc", "1e2", "0100"])
+      expect(readBatchWindow(bad)).toBeUndefined();
   });
 });
 
