@@ -11,7 +11,7 @@ import { startFakeExchange } from "../test/fake-exchange/index.ts";
 import { testWebhooks } from "../test/support/test-webhooks.ts";
 import { startWorkerProcess } from "../test/support/worker-process.ts";
 import { timeHooks } from "./hooks.ts";
-import { compareRelays } from "./relay.ts";
+import { BENCH_BATCH_MS, compareRelays } from "./relay.ts";
 import { scenarios, sideBySide } from "./rest.ts";
 import { SIGNING_CASES, signaturesPerSecond } from "./signing.ts";
 import { formatRow, type Summary } from "./stats.ts";
@@ -98,6 +98,12 @@ try {
           `${ratio(row.relay.perSecond, row.node.perSecond).padStart(9)}`,
       );
     }
+    console.log(`\nRelay, batched (?batch=${BENCH_BATCH_MS}): messages/s, not frames; latency per message`);
+    for (const { clients, perSecond, batched: b, node } of rows)
+      console.log(
+        `${`${clients} x ${perSecond}`.padEnd(12)}${b.perSecond.toFixed(0).padStart(11)}/s  p50 ${b.p50.toFixed(0)}` +
+          ` p99 ${b.p99.toFixed(0)} ms  batched/Node ${ratio(b.perSecond, node.perSecond)}`,
+      );
   }
   if (!values["skip-hooks"]) {
     const hooks = await timeHooks(worker.directUrl, Number(values.alerts));

@@ -4,8 +4,10 @@
 // every message under Binance's 10 per second (pacer.ts), matches replies to requests by id, and reports
 // gaps so that consumers such as an order book know when they may have missed data: its own drops (start on
 // the drop, end once the stream is confirmed on the new socket) and the relay's notices about its upstream
-// (`relayEvents: true`). Time, timers, randomness and sockets all come from the StreamRuntime.
+// (`relayEvents: true`). With `batchMs` the relay sends several messages per frame, joined by "\n", which are
+// split here before parsing. Time, timers, randomness and sockets all come from the StreamRuntime.
 
+import { splitBatch } from "../../shared/streams/frame-batches.ts";
 import { GapTracker } from "../../shared/streams/gap-tracker.ts";
 import { Listeners } from "../listeners.ts";
 import { defaultRuntime, type StreamRuntime } from "../runtime.ts";
@@ -46,15 +48,22 @@ export class StreamClient {
       }, 0);
     this.#statusListeners = new Listeners(this.#report);
     this.#gapListeners = new Listeners(this.#report);
+    const query = [
+      ...(options.relayEvents === true ? ["relayEvents=1"] : []),
+      ...(options.batchMs !== undefined && options.batchMs > 0 ? [`batch=${options.batchMs}`] : []),
+    ].join("&");
     const separator = options.url.includes("?") ? "&" : "?";
-    const url = options.relayEvents === true ? `${options.url}${separator}relayEvents=1` : options.url;
+    const url = query === "" ? options.url : `${options.url}${separator}${query}`;
     const protocols = options.credential ? [options.credential] : [];
     this.#connection = new Connection(
       runtime,
       { url, protocols, backoff: options.backoff, heartbeat: options.heartbeat },
       {
         opened: () => this.#pump(),
-        received: (text) => this.#received(text),
+        received: (text) => {
+          // A batched frame holds whole messages joined by "\n" (Binance's JSON never holds a raw one).
+          for (const message of splitBatch(text)) this.#received(message);
+        },
         lost: () => this.#lost(),
         ping: () => {
           this.#outbox.ping();

@@ -26,6 +26,11 @@ export interface StreamClientOptions {
   readonly credential?: string;
   /** Ask the relay for its reconnecting/reconnected/stale notices (`?relayEvents=1`). */
   readonly relayEvents?: boolean;
+  /**
+   * Ask the relay for batched frames (`?batch=<ms>`, 1 to 100): messages held up to this long and sent several
+   * per frame, unpacked here. Default off: the relay's framing is then Binance's, one message per frame.
+   */
+  readonly batchMs?: number;
   /** Clock, timers, randomness and sockets; default: defaultRuntime(). Any ClientRuntime fits. */
   readonly runtime?: StreamRuntime;
   readonly backoff?: BackoffOptions;

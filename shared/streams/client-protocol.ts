@@ -3,10 +3,12 @@
 // server is serde-based, hence the backticks and "at line 1 column N"). Ids: the futures docs say unsigned
 // integer, but Binance's own JS connector sends 32-hex string ids to futures streams, so short alphanumeric
 // strings are accepted too; integers are kept as raw digits (they can exceed 2^53). The relay adds one
-// property of its own, `relay_events`, for clients that want reconnecting/reconnected/stale notices.
+// property of its own, `relay_events`, for clients that want reconnecting/reconnected/stale notices, and
+// `batch`, the window in ms of batched frames (frame-batches.ts; 0 is Binance's one message per frame).
 
 import { type JsonValue, parseJson } from "../encoding/json-raw.ts";
 import { err, ok, type Result } from "../result.ts";
+import { MAX_BATCH_MS, readBatchWindow } from "./frame-batches.ts";
 
 export type ClientCommand =
   | { readonly kind: "subscribe" | "unsubscribe"; readonly id: string; readonly streams: readonly string[] }
@@ -14,12 +16,14 @@ export type ClientCommand =
   | {
       readonly kind: "set-property";
       readonly id: string;
-      readonly property: Property;
+      readonly property: FlagProperty;
       readonly value: boolean;
     }
+  | { readonly kind: "set-property"; readonly id: string; readonly property: "batch"; readonly value: number }
   | { readonly kind: "get-property"; readonly id: string; readonly property: Property };
 
-export type Property = "combined" | "relay_events";
+export type FlagProperty = "combined" | "relay_events";
+export type Property = FlagProperty | "batch";
 
 export interface ProtocolError {
   readonly code: number;
@@ -73,12 +77,19 @@ export function parseClientMessage(text: string): Result<ClientCommand, Protocol
       if (items.length > (name === "SET_PROPERTY" ? 2 : 1)) return invalid("too many parameters", id);
       const [property, value] = items;
       if (property?.kind !== "string") return invalid("property name must be a string", id);
-      if (property.value !== "combined" && property.value !== "relay_events") {
+      const known = property.value;
+      if (known !== "combined" && known !== "relay_events" && known !== "batch") {
         return err({ code: 0, msg: "Unknown property", id });
       }
-      if (name === "GET_PROPERTY") return ok({ kind: "get-property", id, property: property.value });
+      if (name === "GET_PROPERTY") return ok({ kind: "get-property", id, property: known });
+      if (known === "batch") {
+        const ms = value?.kind === "number" ? readBatchWindow(value.raw) : undefined;
+        if (ms === undefined || ms === null)
+          return err({ code: 1, msg: `Invalid value type: expected 0 or 1 to ${MAX_BATCH_MS} (ms)`, id });
+        return ok({ kind: "set-property", id, property: known, value: ms });
+      }
       if (value?.kind !== "boolean") return err({ code: 1, msg: "Invalid value type: expected Boolean", id });
-      return ok({ kind: "set-property", id, property: property.value, value: value.value });
+      return ok({ kind: "set-property", id, property: known, value: value.value });
     }
   }
 }

@@ -47,13 +47,19 @@ function setUp(maxBytes: number, perCaller = Number.POSITIVE_INFINITY) {
     bounds.push(bound);
     clients.delete(client.ws);
   });
-  const add = (socket: FakeSocket, streams: string[], share = "client:a") => {
+  const add = (
+    socket: FakeSocket,
+    streams: string[],
+    share = "client:a",
+    settings: Pick<ClientAttachment, "batch"> = {},
+  ) => {
     const state: ClientAttachment = {
       id: crypto.randomUUID(),
       client: "a",
       combined: false,
       relayEvents: false,
       share,
+      ...settings,
     };
     clients.add(socket as unknown as WebSocket, state, streams);
     return socket;
@@ -99,6 +105,36 @@ describe("fan-out and slow readers", () => {
     clients.watch(client, 20);
     clients.watch(client, 20);
     expect(lagging).toHaveLength(1);
+  });
+});
+
+describe("batched clients", () => {
+  it("get held messages in one frame when their window runs out, and a reply at once after them", async () => {
+    const { clients, add } = setUp(Number.POSITIVE_INFINITY);
+    const batched = add(new FakeSocket(0), ["btcusdt@aggTrade"], "client:a", { batch: 5 });
+    clients.forward("btcusdt@aggTrade", FRAME);
+    clients.forward("btcusdt@aggTrade", FRAME);
+    expect(batched.sent).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const payload = `{"e":"aggTrade","p":"1"}`;
+    expect(batched.sent).toEqual([`${payload}\n${payload}`]);
+    clients.forward("btcusdt@aggTrade", FRAME);
+    const client = clients.get(batched as unknown as WebSocket);
+    if (client === undefined) throw new Error("not registered");
+    clients.reply(client, '{"result":null,"id":1}');
+    expect(batched.sent).toEqual([`${payload}\n${payload}`, `${payload}\n{"result":null,"id":1}`]);
+  });
+
+  it("count what is held for them as unread: a batched reader is handed over past the bound", () => {
+    // Each raw payload is 25 characters, held with a newline between: the third takes the held text past 60.
+    const { clients, lagging, add } = setUp(60);
+    const batched = add(new FakeSocket(0), ["btcusdt@aggTrade"], "client:a", { batch: 100 });
+    clients.forward("btcusdt@aggTrade", FRAME);
+    clients.forward("btcusdt@aggTrade", FRAME);
+    expect(lagging).toEqual([]);
+    clients.forward("btcusdt@aggTrade", FRAME);
+    expect(lagging.map((client) => client.ws)).toEqual([batched]);
+    expect(batched.sent).toEqual([]);
   });
 });
 

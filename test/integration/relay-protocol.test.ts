@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, inject, it } from "vitest";
 import { sequenceOf } from "../fake-exchange/ws/payloads.ts";
 import { CLIENTS } from "../support/credentials.ts";
 import { fakeControl } from "../support/fake-control.ts";
+import { publishWhenSubscribed as publishOnceHeld } from "../support/publish-when-subscribed.ts";
 import { isData, type StreamClient } from "../support/stream-client.ts";
 import { connectRelay, RefusedError } from "../support/workerd/workerd-stream.ts";
 
@@ -29,15 +30,7 @@ async function refusedStatus(path: string, headers: Record<string, string> = {})
 }
 
 /** Publishes once the fake holds `stream` upstream (the relay subscribes asynchronously). */
-async function publishWhenSubscribed(stream: string, count = 1): Promise<string[]> {
-  for (let i = 0; i < 100; i++) {
-    const connections = await fake.streams.connections();
-    if (connections.some((c) => c.closedAt === null && c.subscriptions.includes(stream)))
-      return fake.streams.publish(stream, count);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`${stream} never subscribed upstream`);
-}
+const publishWhenSubscribed = (stream: string, count = 1) => publishOnceHeld(fake, stream, count);
 
 beforeEach(async () => {
   await fake.reset();

@@ -15,15 +15,23 @@ const IN_FLIGHT_BYTES = 65_536;
 
 export class ClientBacklog {
   readonly #clientOf: (ws: WebSocket) => RelayClient | undefined;
+  readonly #held: (ws: WebSocket) => number;
   #bounds: BacklogBounds = { perClient: Number.POSITIVE_INFINITY, perCaller: Number.POSITIVE_INFINITY };
   #lagging: (client: RelayClient, bound: LagBound) => void = () => undefined;
   /** Registered sockets' latest readings, and those of sockets closed for slowness until their close completes. */
   readonly #open = new BacklogLedger<WebSocket>();
   readonly #closing = new BacklogLedger<WebSocket>();
 
-  /** `clientOf`: the registered client of a socket (a socket no longer registered is not handed over). */
-  constructor(clientOf: (ws: WebSocket) => RelayClient | undefined) {
+  /**
+   * `clientOf`: the registered client of a socket (a socket no longer registered is not handed over); `held`:
+   * what it holds unsent, the socket's backlog and any batched messages not yet sent to it.
+   */
+  constructor(
+    clientOf: (ws: WebSocket) => RelayClient | undefined,
+    held: (ws: WebSocket) => number = backlogOf,
+  ) {
     this.#clientOf = clientOf;
+    this.#held = held;
   }
 
   watch(bounds: BacklogBounds, lagging: (client: RelayClient, bound: LagBound) => void): void {
@@ -36,7 +44,7 @@ export class ClientBacklog {
     if (this.#open.total(share) + this.#closing.total(share) <= this.#bounds.perCaller) return false;
     const sockets = live();
     for (const [ws] of this.#closing.entries(share)) if (!sockets.has(ws)) this.#closing.remove(ws);
-    for (const [ws] of this.#open.entries(share)) this.#open.set(share, ws, lagOf(backlogOf(ws)));
+    for (const [ws] of this.#open.entries(share)) this.#open.set(share, ws, lagOf(this.#held(ws)));
     return this.#open.total(share) + this.#closing.total(share) > this.#bounds.perCaller;
   }
 
@@ -49,7 +57,7 @@ export class ClientBacklog {
   /** The socket is no longer a client: what it holds stays on its share's books until released. */
   closing(ws: WebSocket, share: string): void {
     this.#open.remove(ws);
-    this.#closing.set(share, ws, lagOf(backlogOf(ws)));
+    this.#closing.set(share, ws, lagOf(this.#held(ws)));
   }
 
   /**
@@ -57,7 +65,7 @@ export class ClientBacklog {
    * it held before is how far behind it is; what it holds after, how much it costs now.
    */
   afterFrame(client: RelayClient, share: string, before: number): LagBound | null {
-    if (backlogOf(client.ws) > this.#bounds.perClient) return "client";
+    if (this.#held(client.ws) > this.#bounds.perClient) return "client";
     return this.#open.set(share, client.ws, lagOf(before)) > this.#bounds.perCaller ? "caller" : null;
   }
 
@@ -69,7 +77,7 @@ export class ClientBacklog {
 
   /** After a reply of `sent` characters to a registered client: hands it, or its share, over if over a bound. */
   afterReply(client: RelayClient, share: string, sent: number): void {
-    const bytes = backlogOf(client.ws);
+    const bytes = this.#held(client.ws);
     if (bytes > this.#bounds.perClient) this.#lagging(client, "client");
     else if (this.#open.set(share, client.ws, lagOf(bytes - sent)) > this.#bounds.perCaller)
       this.#trim(share);

@@ -19,6 +19,7 @@ import {
   readClientMessage,
   resultMessage,
 } from "../../shared/streams/client-protocol.ts";
+import { MAX_BATCH_MS, readBatchWindow } from "../../shared/streams/frame-batches.ts";
 import { admitClient, callerTag, PUBLIC_TAG } from "../../shared/streams/relay-admission.ts";
 import { ADMISSION_HEADER, decodeAdmission } from "../../shared/streams/relay-connect.ts";
 import { decideSubscribe, freshStreams, readSubscribe } from "../../shared/streams/relay-subscribe.ts";
@@ -35,7 +36,6 @@ import { RelayClients, shareOfClient } from "./relay-clients.ts";
 import { RelaySources } from "./relay-sources.ts";
 import { RelayStorage } from "./relay-storage.ts";
 import { answerClose } from "./socket-close.ts";
-import { sendQuietly } from "./socket-send.ts";
 import { StreamAllowance } from "./stream-allowance.ts";
 
 export class MarketRelay extends DurableObject<GatewayEnv> {
@@ -74,6 +74,9 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     const admission = decodeAdmission(request.headers.get(ADMISSION_HEADER));
     if (admission === null) return new Response("relay: not admitted by the gateway", { status: 400 });
     const market = admission.market;
+    // A framing preference, not a credential: read from the URL the gateway passed on as it came.
+    const batch = readBatchWindow(new URL(request.url).searchParams.get("batch"));
+    if (batch === undefined) return refuse(400, `batch must be 0 or 1 to ${MAX_BATCH_MS} (ms)`);
     const sources = this.#ensureSources(market);
     const options = this.#options;
     if (sources === null || options === null)
@@ -109,6 +112,7 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
       client: admission.client,
       combined: admission.combined,
       relayEvents: admission.relayEvents,
+      ...(batch !== null && batch > 0 ? { batch } : {}),
       ...(Object.keys(admission.events).length > 0 && keys.length > 0 ? { events: admission.events } : {}),
       ...(admission.keyOnly ? { keyOnly: true } : {}),
       share,
@@ -140,7 +144,7 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
     // A reply counts against the backlog too: a client that asks and never reads is no cheaper than a slow one.
     const next = previous.then(async () => {
       const reply = await this.#reply(client, readClientMessage(message, meter === "over", limits), options);
-      sendQuietly(client.ws, reply);
+      this.#clients.reply(client, reply);
       this.#clients.watch(client, reply.length);
       // An UNSUBSCRIBE of its last key leaves a key-only socket no credential: it is closed as on revocation.
       this.#closeIfKeyless(client, "no listen key held");
@@ -169,13 +173,23 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
       case "list":
         return resultMessage(command.id, JSON.stringify(client.streams));
       case "get-property": {
-        const value = command.property === "combined" ? client.state.combined : client.state.relayEvents;
+        const { combined, relayEvents, batch } = client.state;
+        const value =
+          command.property === "combined"
+            ? combined
+            : command.property === "batch"
+              ? (batch ?? 0)
+              : relayEvents;
         return resultMessage(command.id, String(value));
       }
       case "set-property":
         this.#clients.update(
           client,
-          command.property === "combined" ? { combined: command.value } : { relayEvents: command.value },
+          command.property === "batch"
+            ? { batch: command.value }
+            : command.property === "combined"
+              ? { combined: command.value }
+              : { relayEvents: command.value },
         );
         return resultMessage(command.id, "null");
     }
@@ -298,6 +312,6 @@ export class MarketRelay extends DurableObject<GatewayEnv> {
   #onRefused(stream: string, reason: string): void {
     const msg = `Invalid request: stream ${stream} refused by Binance (${reason})`;
     for (const client of this.#clients.drop(stream))
-      sendQuietly(client.ws, errorMessage({ code: 2, msg, id: "null" }));
+      this.#clients.reply(client, errorMessage({ code: 2, msg, id: "null" }));
   }
 }

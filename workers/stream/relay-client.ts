@@ -8,6 +8,8 @@ export interface ClientAttachment {
   readonly client: string;
   combined: boolean;
   relayEvents: boolean;
+  /** The batch window in ms (frame-batches.ts); absent or 0: one message per frame, as Binance sends. */
+  batch?: number;
   /** Per relay listen key, the user data events wanted (`events=`); a key not named gets every event. */
   events?: Readonly<Record<string, readonly string[]>>;
   /** Admitted by its relay listen keys alone (no other credential): closed when it holds none. */

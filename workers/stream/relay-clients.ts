@@ -4,7 +4,8 @@
 // SubscriptionStore, so both survive hibernation and eviction and the index is rebuilt when the object starts.
 // The index also keeps each caller's share of distinct streams (stream-shares.ts), and fan-out watches each
 // socket's send buffer: a client that falls too far behind, or whose caller's sockets together are too far
-// behind (client-backlog.ts), is handed to `lagging` instead of growing it further.
+// behind (client-backlog.ts), is handed to `lagging` instead of growing it further. Clients that asked for
+// batched frames get their messages through client-batches.ts; what it holds for them counts as unread.
 
 import { CallerMeter } from "../../shared/streams/caller-meter.ts";
 import type { MessageLimits } from "../../shared/streams/client-protocol.ts";
@@ -12,6 +13,7 @@ import { payloadOf } from "../../shared/streams/frames.ts";
 import { PUBLIC_SHARE, ShareLedger } from "../../shared/streams/stream-shares.ts";
 import { eventTypeOf } from "../../shared/streams/user-data.ts";
 import { backlogOf, ClientBacklog } from "./client-backlog.ts";
+import { ClientBatches } from "./client-batches.ts";
 import type {
   BacklogBounds,
   ClientAttachment,
@@ -19,7 +21,6 @@ import type {
   RelayClient,
   SubscriptionStore,
 } from "./relay-client.ts";
-import { sendQuietly } from "./socket-send.ts";
 
 export interface ClientsOptions {
   /** Whether a subscription counts against its caller's share (market streams do, listen keys do not). */
@@ -32,7 +33,11 @@ export class RelayClients {
   readonly #byWs = new Map<WebSocket, RelayClient>();
   readonly #subscribers = new Map<string, Set<RelayClient>>();
   readonly #shares = new ShareLedger();
-  readonly #backlog = new ClientBacklog((ws) => this.#byWs.get(ws));
+  readonly #batches = new ClientBatches(() => Date.now());
+  readonly #backlog = new ClientBacklog(
+    (ws) => this.#byWs.get(ws),
+    (ws) => backlogOf(ws) + this.#batches.held(ws),
+  );
   readonly #callerMeter = new CallerMeter();
 
   constructor(store: SubscriptionStore, options: ClientsOptions) {
@@ -99,6 +104,8 @@ export class RelayClients {
     const client = this.#byWs.get(ws);
     if (client === undefined) return [];
     this.#byWs.delete(ws);
+    // What is held for it is never sent: it does not count against its share.
+    this.#batches.drop(ws);
     this.#backlog.closing(ws, shareOfClient(client.state));
     return this.unsubscribe(client, [...client.streams]);
   }
@@ -136,9 +143,25 @@ export class RelayClients {
     return holders;
   }
 
-  update(client: RelayClient, change: Partial<Pick<ClientAttachment, "combined" | "relayEvents">>): void {
+  update(
+    client: RelayClient,
+    change: Partial<Pick<ClientAttachment, "combined" | "relayEvents" | "batch">>,
+  ): void {
+    // Only a batched client has messages held: one leaving batching gets them first, in order.
+    if (change.batch === 0) this.#batches.flush(client.ws);
     Object.assign(client.state, change);
     client.ws.serializeAttachment(client.state);
+  }
+
+  /** Sends a message to the client in its framing: at once, or held for its batch window. */
+  send(client: RelayClient, message: string): void {
+    this.#batches.send(client.ws, client.state.batch ?? 0, message);
+  }
+
+  /** Sends a reply at once, after whatever is held for the client (its order is kept). */
+  reply(client: RelayClient, message: string): void {
+    this.send(client, message);
+    this.#batches.flush(client.ws);
   }
 
   isSubscribed(stream: string): boolean {
@@ -165,11 +188,12 @@ export class RelayClients {
         event ??= eventTypeOf(raw);
         if (event !== "listenKeyExpired" && !wanted.includes(event ?? "")) continue;
       }
-      const before = backlogOf(client.ws);
-      if (client.state.combined) sendQuietly(client.ws, text);
+      const before = this.#batches.held(client.ws) + backlogOf(client.ws);
+      const batch = client.state.batch ?? 0;
+      if (client.state.combined) this.#batches.send(client.ws, batch, text);
       else {
         raw ??= payloadOf(text, stream);
-        sendQuietly(client.ws, raw);
+        this.#batches.send(client.ws, batch, raw);
       }
       const share = shareOfClient(client.state);
       const bound = this.#backlog.afterFrame(client, share, before);
@@ -183,6 +207,7 @@ export class RelayClients {
     }
     // Handed over after the loop: the handler removes the clients from the very set iterated here.
     if (behind !== undefined || over !== undefined) this.#backlog.handOver(behind ?? [], over ?? new Set());
+    this.#batches.flushDue();
   }
 
   /**
@@ -200,8 +225,7 @@ export class RelayClients {
     for (const client of this.#byWs.values()) {
       if (!client.state.relayEvents) continue;
       const theirs = client.streams.filter((stream) => affected.has(stream));
-      if (theirs.length > 0)
-        sendQuietly(client.ws, JSON.stringify({ relay: notice, streams: theirs, time: now }));
+      if (theirs.length > 0) this.send(client, JSON.stringify({ relay: notice, streams: theirs, time: now }));
     }
   }
 
