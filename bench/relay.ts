@@ -6,7 +6,7 @@ import type { FakeExchange } from "../test/fake-exchange/index.ts";
 import { CLIENTS } from "../test/support/credentials.ts";
 import { type FanoutResult, measureFanout } from "./fanout.ts";
 
-const STREAM = "btcusdt@aggTrade";
+export const STREAM = "btcusdt@aggTrade";
 
 export interface RelayRow {
   readonly clients: number;
@@ -40,7 +40,7 @@ export async function compareRelays(
   return rows;
 }
 
-async function withNodeRelay<T>(fake: FakeExchange, run: (url: string) => Promise<T>): Promise<T> {
+export async function withNodeRelay<T>(fake: FakeExchange, run: (url: string) => Promise<T>): Promise<T> {
   const child = spawn(
     process.execPath,
     [new URL("./node-relay.ts", import.meta.url).pathname, fake.wsUrl, STREAM],
@@ -59,7 +59,7 @@ async function withNodeRelay<T>(fake: FakeExchange, run: (url: string) => Promis
 }
 
 /** Lets the relay's idle upstream close before the next phase, so the phases do not overlap. */
-async function waitForUpstreamIdle(fake: FakeExchange): Promise<void> {
+export async function waitForUpstreamIdle(fake: FakeExchange): Promise<void> {
   const deadline = Date.now() + 15_000;
   while (fake.streams.connections().some((c) => c.closedAt === null) && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 100));
