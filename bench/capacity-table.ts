@@ -55,15 +55,16 @@ function formatRow(row: CapacityRow, rows: readonly CapacityRow[]): string {
     share("ceiling"),
     share("Node"),
     rss === null ? "-" : `${rss.before}/${rss.peak}/${rss.after}`,
-    spreadCell(admission.upgrade, 0),
-    spreadCell(admission.firstEvent, admission.timedOut),
+    spreadCell(admission.upgrade, admission.timeoutMs),
+    spreadCell(admission.firstEvent, admission.timeoutMs),
   ];
   return cells
     .map((cell, i) => (i < 2 ? cell.padEnd(COLUMNS[i]?.[1] ?? 0) : cell.padStart(COLUMNS[i]?.[1] ?? 0)))
     .join("");
 }
 
-/** "p50/max" in ms; a max that hit the timeout is marked ">". */
-function spreadCell(spread: Spread, timedOut: number): string {
-  return `${spread.p50.toFixed(0)}/${timedOut > 0 ? ">" : ""}${spread.max.toFixed(0)}`;
+/** "p50/max" in ms; a figure that reached the timeout is marked ">". */
+function spreadCell(spread: Spread, timeoutMs: number): string {
+  const ms = (value: number) => `${value >= timeoutMs ? ">" : ""}${value.toFixed(0)}`;
+  return `${ms(spread.p50)}/${ms(spread.max)}`;
 }
