@@ -27,8 +27,8 @@ const COLUMNS = [
   ["p99", 7],
   ["/ceil", 7],
   ["/Node", 7],
-  ["RSS MB b/peak/a", 17],
-  ["101 p50/max", 13],
+  ["RSS MB b/peak/a", 18],
+  ["101 p50/max", 15],
   ["1st event p50/max", 19],
 ] as const;
 
