@@ -49,7 +49,7 @@ function open(url: string): Promise<WebSocket> {
   });
 }
 
-async function waitForSubscription(fake: FakeExchange, stream: string): Promise<void> {
+export async function waitForSubscription(fake: FakeExchange, stream: string): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (!fake.streams.connections().some((c) => c.closedAt === null && c.subscriptions.includes(stream))) {
     if (Date.now() > deadline) throw new Error(`${stream} never subscribed upstream`);

@@ -11,7 +11,7 @@ import { CLIENTS } from "../test/support/credentials.ts";
 import { type FanoutResult, measureFanout } from "./fanout.ts";
 import { summarise } from "./stats.ts";
 
-const STREAM = "btcusdt@aggTrade";
+export const STREAM = "btcusdt@aggTrade";
 /** The batched row's window (ms), the page's. */
 export const BENCH_BATCH_MS = 20;
 
@@ -57,7 +57,7 @@ export async function compareRelays(
   return rows;
 }
 
-async function withNodeRelay<T>(fake: FakeExchange, run: (url: string) => Promise<T>): Promise<T> {
+export async function withNodeRelay<T>(fake: FakeExchange, run: (url: string) => Promise<T>): Promise<T> {
   const child = spawn(
     process.execPath,
     [new URL("./node-relay.ts", import.meta.url).pathname, fake.wsUrl, STREAM],
@@ -76,7 +76,7 @@ async function withNodeRelay<T>(fake: FakeExchange, run: (url: string) => Promis
 }
 
 /** Lets the relay's idle upstream close before the next phase, so the phases do not overlap. */
-async function waitForUpstreamIdle(fake: FakeExchange): Promise<void> {
+export async function waitForUpstreamIdle(fake: FakeExchange): Promise<void> {
   const deadline = Date.now() + 15_000;
   while (fake.streams.connections().some((c) => c.closedAt === null) && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -4,12 +4,15 @@
 // proxy. Timings on a shared 2-core machine are noisy: read the ratios, not the absolute numbers.
 // Options: --rounds N (REST, default 3) --requests N (per REST round and row, default 400) --concurrency N
 // (default 8) --relay-seconds N (per relay measurement, default 3) --skip-relay --alerts N (webhooks, default 100)
-// --skip-hooks
+// --skip-hooks; capacity rows (ceiling, relay, Node relay, memory, admission): --clients 10,100,500 (--big adds 1000)
+// --rate N (events/s, default 200) --admission-samples N (default 5) --skip-capacity
 
 import { parseArgs } from "node:util";
 import { startFakeExchange } from "../test/fake-exchange/index.ts";
 import { testWebhooks } from "../test/support/test-webhooks.ts";
 import { startWorkerProcess } from "../test/support/worker-process.ts";
+import { measureCapacity } from "./capacity.ts";
+import { formatCapacity } from "./capacity-table.ts";
 import { timeHooks } from "./hooks.ts";
 import { BENCH_BATCH_MS, compareRelays } from "./relay.ts";
 import { scenarios, sideBySide } from "./rest.ts";
@@ -25,6 +28,11 @@ const { values } = parseArgs({
     "skip-relay": { type: "boolean", default: false },
     "skip-hooks": { type: "boolean", default: false },
     alerts: { type: "string", default: "100" },
+    clients: { type: "string", default: "10,100,500" },
+    big: { type: "boolean", default: false },
+    rate: { type: "string", default: "200" },
+    "admission-samples": { type: "string", default: "5" },
+    "skip-capacity": { type: "boolean", default: false },
   },
 });
 const ratio = (a: number, b: number) => (a / b).toFixed(2);
@@ -37,6 +45,8 @@ const worker = await startWorkerProcess({
     WEBHOOKS: JSON.stringify(testWebhooks(fake.url)),
     // The runs spend more request weight a minute than Binance's 2400: the budgets would refuse them.
     WEIGHT_LIMIT_PER_MINUTE: "1000000",
+    // --big runs 1000 clients plus the admitted ones, all one caller's.
+    RELAY_MAX_CLIENTS_PER_CALLER: "2000",
   },
 });
 try {
@@ -104,6 +114,22 @@ try {
         `${`${clients} x ${perSecond}`.padEnd(12)}${b.perSecond.toFixed(0).padStart(11)}/s  p50 ${b.p50.toFixed(0)}` +
           ` p99 ${b.p99.toFixed(0)} ms  batched/Node ${ratio(b.perSecond, node.perSecond)}`,
       );
+  }
+  if (!values["skip-capacity"]) {
+    const clients = [...values.clients.split(",").map(Number), ...(values.big ? [1000] : [])];
+    const capacity = await measureCapacity(worker.fake, worker.directWsUrl, {
+      loads: clients.map((k) => [k, Number(values.rate)] as const),
+      durationMs: Number(values["relay-seconds"]) * 1000,
+      samples: Number(values["admission-samples"]),
+      admissionTimeoutMs: 10_000,
+    });
+    console.log(
+      "\nCapacity: K clients x R events/s; deliveries/s and latency (ms), share of the ceiling's and Node's",
+    );
+    console.log(
+      "deliveries, workerd RSS across the row, a new client's 101 and first event under the load (ms)",
+    );
+    for (const line of formatCapacity(capacity)) console.log(line);
   }
   if (!values["skip-hooks"]) {
     const hooks = await timeHooks(worker.directUrl, Number(values.alerts));

@@ -22,7 +22,14 @@ export interface WorkerProcess {
 }
 
 export async function startWorkerProcess(
-  options: { key?: RealKeyName; vars?: Record<string, string>; fake?: FakeExchange; port?: number } = {},
+  options: {
+    key?: RealKeyName;
+    vars?: Record<string, string>;
+    fake?: FakeExchange;
+    port?: number;
+    /** Another Worker's wrangler config (the benchmark's bench/ceiling); the product's by default. */
+    config?: string;
+  } = {},
 ): Promise<WorkerProcess> {
   const fake = options.fake ?? (await startFakeExchange());
   for (const key of FAKE_EXCHANGE_KEYS) fake.registerKey({ ...key });
@@ -39,7 +46,7 @@ export async function startWorkerProcess(
   for (const [name, value] of Object.entries(gatewaySecrets(options.key ?? "hmac")))
     bindings[name] = { type: "secret_text", value };
   const worker = await unstable_startWorker({
-    config: new URL("../../wrangler.toml", import.meta.url).pathname,
+    config: options.config ?? new URL("../../wrangler.toml", import.meta.url).pathname,
     bindings,
     dev: {
       server: { hostname: "127.0.0.1", port: options.port ?? 0 },
